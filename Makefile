@@ -1,0 +1,51 @@
+# tokyobeta-etl: local environments, tests, demo and benchmarks.
+# `make demo` runs the daily job on local defaults; `make test` runs the test suite. Both build what they need.
+
+PYTHON      ?= python3.11
+VENV        := .venv
+DBT_VENV    := .dbt-venv
+CONSTRAINTS := constraints/constraints-2.10.3-py3.11.txt
+DBT_LOCK    := constraints/dbt-venv.txt
+PIP_QUIET   := --quiet --disable-pip-version-check
+export PYTHONPATH := $(CURDIR)/plugins
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+
+.PHONY: setup test lint demo bench dbt-lock clean
+
+setup: $(VENV)/.installed $(DBT_VENV)/.installed
+
+# Airflow exactly as MWAA 2.10.3 resolves it: the project's requirements under MWAA's constraints file.
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(CONSTRAINTS)
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_QUIET) "pip==24.3.1"
+	$(VENV)/bin/pip install $(PIP_QUIET) "apache-airflow==2.10.3" -r requirements.txt -r requirements-dev.txt \
+		--constraint $(CONSTRAINTS)
+	touch $@
+
+# dbt 1.7 cannot live under Airflow's constraints: its own venv, fully pinned.
+$(DBT_VENV)/.installed: requirements-dbt.txt $(DBT_LOCK)
+	test -x $(DBT_VENV)/bin/python || $(PYTHON) -m venv $(DBT_VENV)
+	$(DBT_VENV)/bin/pip install $(PIP_QUIET) -r requirements-dbt.txt --constraint $(DBT_LOCK)
+	touch $@
+
+dbt-lock:
+	$(DBT_VENV)/bin/pip freeze --exclude-editable | sed '1i # Full pin of the dbt virtualenv (pip freeze after installing requirements-dbt.txt). Regenerate with `make dbt-lock`.' > $(DBT_LOCK)
+
+test: setup
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check dags plugins tests
+	$(VENV)/bin/ruff format --check dags plugins tests
+	$(VENV)/bin/sqlfluff lint include/sql
+
+demo: setup
+	@echo "make demo: the daily DAG does not exist yet (issue 3)." && exit 1
+
+bench: setup
+	@echo "make bench: no benchmarks yet (issues 3-5)." && exit 1
+
+clean:
+	rm -rf $(VENV) $(DBT_VENV) dist .pytest_cache .ruff_cache
