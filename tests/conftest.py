@@ -9,10 +9,10 @@ import os
 
 import pytest
 
-from harness import airflow_env
+from harness import airflow_env as airflow_env_mod
 
 # Airflow reads its configuration when first imported: isolate before any test module is collected.
-AIRFLOW_HOME = airflow_env.isolate()
+AIRFLOW_HOME = airflow_env_mod.isolate()
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +48,44 @@ def s3_client(moto_server):
 @pytest.fixture(scope="session")
 def s3_endpoint(moto_server) -> str:
     return moto_server.endpoint_url
+
+
+@pytest.fixture(scope="session")
+def etl_user(mysql_server):
+    """The pipeline's least-privilege user, created by the shipped grants file. Tests run the pipeline as it."""
+    from harness import warehouse
+
+    return warehouse.create_etl_user(mysql_server)
+
+
+@pytest.fixture(scope="session")
+def airflow_env(mysql_server, etl_user, moto_server):
+    """Airflow metadata DB migrated, connections pointing at the harness servers as the ETL user."""
+    from harness import moto_server as mt
+
+    airflow_env_mod.set_connections(
+        mysql_server.url(etl_user.user, etl_user.password), moto_server.endpoint_url, mt.REGION
+    )
+    from airflow.utils import db
+
+    db.initdb(load_connections=False)
+    return AIRFLOW_HOME
+
+
+@pytest.fixture
+def warehouse(mysql_server, etl_user):
+    """A clean warehouse for one test: every project table dropped."""
+    from harness import warehouse as wh
+
+    wh.reset(mysql_server)
+    return mysql_server
+
+
+@pytest.fixture
+def dump_bucket(moto_server, s3_client):
+    """The contract's default bucket, empty."""
+    from tokyobeta_etl.contract import DEFAULT_BUCKET
+
+    moto_server.reset()
+    s3_client.create_bucket(Bucket=DEFAULT_BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    return DEFAULT_BUCKET

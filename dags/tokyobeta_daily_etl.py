@@ -1,0 +1,90 @@
+"""tokyobeta_daily_etl: the four morning dumps -> staging (-> silver -> gold -> KPIs, in later layers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+from airflow import DAG
+from airflow.models.baseoperator import cross_downstream
+from airflow.models.param import Param
+
+from tokyobeta_etl import config
+from tokyobeta_etl.macros import USER_DEFINED_MACROS
+from tokyobeta_etl.tasks.staging import create_schemas, load_dumps, publish_staging, snapshot_tenants, wait_for_dumps
+
+DOC_MD = """
+### Tokyo Beta daily ETL
+
+**What it does.** At 07:00 JST it loads the source system's four dumps of the **batch date** (the JST date the run
+fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`) into `staging`.
+
+```
+wait_for_dumps ─┐
+create_schemas ─┴─> load_movings / load_tenants / load_rooms / load_inquiries -> snapshot_tenants -> publish_staging
+```
+
+**Guarantees.** Each load streams its dump into `staging_load`, validates it (allowed statements only, the file's own
+tables, contract columns, utf8mb4, unique ids, non-empty, no shrink beyond `tokyobeta_max_shrink_share`) and tags it
+with the batch date. `publish_staging` swaps all five tables into `staging` with one atomic RENAME; readers never see
+a half-loaded state, and the previous generation stays in `staging_prev`. A batch older than the published one is
+never published (its tenant snapshot is still rewritten).
+
+**On-call.**
+- `wait_for_dumps` failed: the log names the missing keys. Ask the source owner for them; once in S3, clear the task.
+- `load_*` failed without retries: the dump is bad; the log names the file, table, column or statement. Staging still
+  holds the previous complete data. Get a corrected dump, then clear the task (downstream included).
+- A table legitimately shrank: trigger the date again with `{"allow_shrink": true}`.
+- Any task can be cleared and re-run: every task is idempotent for its batch date.
+- Backfill batch dates D1..D2: `airflow dags backfill -s <D1 - 1 day> -e <D2 - 1 day> tokyobeta_daily_etl`
+  (the logical date is the day before the batch date).
+"""
+
+with DAG(
+    dag_id=config.DAILY_DAG_ID,
+    description="Daily: S3 dumps -> staging (Aurora MySQL)",
+    schedule="0 7 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz=config.TIMEZONE),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=dt.timedelta(hours=6),
+    template_searchpath=[str(config.sql_dir(__file__))],
+    user_defined_macros=USER_DEFINED_MACROS,
+    render_template_as_native_obj=False,
+    default_args={
+        "owner": "data-platform",
+        "retries": 3,
+        "retry_delay": dt.timedelta(minutes=2),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": dt.timedelta(minutes=20),
+    },
+    params={
+        "lookback_days": Param(
+            3,
+            type="integer",
+            minimum=0,
+            maximum=365,
+            description="KPI recompute window before the batch date: an integer from 0 to 365.",
+        ),
+        "forward_days": Param(
+            90,
+            type="integer",
+            minimum=0,
+            maximum=730,
+            description="KPI projection after the latest snapshot: an integer from 0 to 730.",
+        ),
+        "allow_shrink": Param(
+            False, type="boolean", description="Accept a table shrinking beyond tokyobeta_max_shrink_share this run."
+        ),
+    },
+    tags=["tokyobeta", "etl", "daily"],
+    doc_md=DOC_MD,
+) as dag:
+    dumps_ready = wait_for_dumps()
+    schemas_ready = create_schemas()
+    loads = load_dumps()
+    snapshot = snapshot_tenants()
+    publish = publish_staging()
+
+    cross_downstream([dumps_ready, schemas_ready], loads)
+    loads >> snapshot >> publish

@@ -1,0 +1,66 @@
+"""Runtime settings: connection ids, schema names, Airflow Variables and their defaults.
+
+Variables are read only inside tasks (never at DAG parse time), through `setting()`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tokyobeta_etl.contract import DEFAULT_BUCKET, DEFAULT_PREFIX
+
+MYSQL_CONN_ID = "tokyobeta_aurora"
+AWS_CONN_ID = "aws_default"
+
+DAILY_DAG_ID = "tokyobeta_daily_etl"
+FRESHNESS_DAG_ID = "tokyobeta_freshness_check"
+TIMEZONE = "Asia/Tokyo"
+
+# Schemas (CONTRACT.md section 2). staging_load and staging_prev are the load area and the previous generation.
+STAGING = "staging"
+STAGING_LOAD = "staging_load"
+STAGING_PREV = "staging_prev"
+SILVER = "silver"
+GOLD = "gold"
+OPS = "ops"
+
+# Airflow Variable -> default. None means "not configured".
+VARIABLE_DEFAULTS: dict[str, str | None] = {
+    "tokyobeta_dump_bucket": DEFAULT_BUCKET,
+    "tokyobeta_dump_prefix": DEFAULT_PREFIX,
+    "tokyobeta_sns_topic_arn": None,
+    "tokyobeta_quicksight_dataset_ids": None,
+    # Wall-clock JST time on the batch date after which the dump sensor gives up.
+    "tokyobeta_dump_deadline_jst": "10:00",
+    # A table may shrink by at most this share against the published generation (run param allow_shrink overrides).
+    "tokyobeta_max_shrink_share": "0.2",
+}
+
+
+def include_dir(dag_file: str) -> Path:
+    """include/ beside the DAG files (MWAA bundle: dags/include) or one level up (this repository's layout).
+    TOKYOBETA_INCLUDE_DIR overrides both."""
+    if override := os.environ.get("TOKYOBETA_INCLUDE_DIR"):
+        return Path(override)
+    here = Path(dag_file).resolve().parent
+    for candidate in (here / "include", here.parent / "include"):
+        if (candidate / "sql").is_dir():
+            return candidate
+    raise FileNotFoundError(f"no include/sql beside or above {here}; set TOKYOBETA_INCLUDE_DIR")
+
+
+def sql_dir(dag_file: str) -> Path:
+    return include_dir(dag_file) / "sql"
+
+
+def setting(name: str) -> str | None:
+    """The Variable's value, or its default. Only call this while a task runs."""
+    from airflow.models import Variable
+
+    if name not in VARIABLE_DEFAULTS:
+        raise KeyError(f"unknown setting {name!r}; known: {', '.join(sorted(VARIABLE_DEFAULTS))}")
+    value = Variable.get(name, default_var=None)
+    if value is None or not str(value).strip():
+        return VARIABLE_DEFAULTS[name]
+    return str(value).strip()

@@ -1,0 +1,61 @@
+"""The dump sensor: waits for the batch's four dumps without holding a worker slot, until a JST deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+from airflow.exceptions import AirflowSensorTimeout
+from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+
+from tokyobeta_etl import config
+from tokyobeta_etl.batch_date import batch_date_of
+from tokyobeta_etl.contract import DUMP_FILES
+
+
+def deadline_for(batch: dt.date, hhmm: str) -> pendulum.DateTime:
+    try:
+        hour, minute = (int(x) for x in hhmm.split(":"))
+    except ValueError as err:
+        raise ValueError(f"tokyobeta_dump_deadline_jst must be HH:MM, got {hhmm!r}") from err
+    return pendulum.datetime(batch.year, batch.month, batch.day, hour, minute, tz=config.TIMEZONE)
+
+
+class DumpSensor(S3KeySensor):
+    """S3KeySensor over the four `{prefix}{stem}_YYYYMMDD.sql*` keys (`.sql` or `.sql.gz`), in reschedule mode.
+
+    Gives up at the `tokyobeta_dump_deadline_jst` Variable's time on the batch date (default 10:00 JST), failing with
+    the keys still missing, which the failure callback passes on.
+    """
+
+    def poke(self, context) -> bool:
+        if super().poke(context):
+            return True
+        batch = batch_date_of(context["data_interval_end"])
+        deadline = deadline_for(batch, config.setting("tokyobeta_dump_deadline_jst"))
+        if pendulum.now(config.TIMEZONE) >= deadline:
+            missing = self.missing_keys()
+            raise AirflowSensorTimeout(
+                f"dumps for batch {batch} still missing at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
+                f"{', '.join(f's3://{self.bucket_name}/{k}' for k in missing)} (.sql or .sql.gz). "
+                f"Ask the source system's owner to deliver them, then clear this task."
+            )
+        return False
+
+    def missing_keys(self) -> list[str]:
+        hook = self.hook
+        missing = []
+        for pattern in self.bucket_key:
+            if not any(hook.check_for_key(pattern[: -len("*")] + ext, self.bucket_name) for ext in ("", ".gz")):
+                missing.append(pattern[: -len("*")])
+        return missing
+
+
+def dump_key_patterns() -> list[str]:
+    """Templated key patterns, one per dump; rendered per run with the batch date and the prefix Variable."""
+    prefix = "{{ tokyobeta.setting('tokyobeta_dump_prefix') }}"
+    ymd = "{{ tokyobeta.batch_ymd(data_interval_end) }}"
+    return [f"{prefix}{stem}_{ymd}.sql*" for stem in DUMP_FILES]
+
+
+BUCKET_TEMPLATE = "{{ tokyobeta.setting('tokyobeta_dump_bucket') }}"

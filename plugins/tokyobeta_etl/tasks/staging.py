@@ -1,0 +1,74 @@
+"""Staging tasks of the daily DAG: wait for the dumps, load each into the load area, snapshot, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.operators.python import PythonOperator
+from airflow.providers.mysql.operators.mysql import MySqlOperator
+
+from tokyobeta_etl import config
+from tokyobeta_etl.alerts import on_dump_sensor_failure
+from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.sensors import BUCKET_TEMPLATE, DumpSensor, dump_key_patterns
+from tokyobeta_etl.staging.load_task import load_dump_task
+
+
+def wait_for_dumps() -> DumpSensor:
+    return DumpSensor(
+        task_id="wait_for_dumps",
+        bucket_name=BUCKET_TEMPLATE,
+        bucket_key=dump_key_patterns(),
+        wildcard_match=True,
+        aws_conn_id=config.AWS_CONN_ID,
+        mode="reschedule",  # frees the worker slot between pokes
+        poke_interval=300,
+        timeout=dt.timedelta(hours=8).total_seconds(),  # hard cap; the JST deadline normally ends it first
+        retries=0,  # waiting is the sensor's own job; a timeout is final
+        on_failure_callback=on_dump_sensor_failure,
+        doc_md="Waits for the four dumps of the batch date (`.sql` or `.sql.gz`) until `tokyobeta_dump_deadline_jst`.",
+    )
+
+
+def create_schemas() -> MySqlOperator:
+    return MySqlOperator(
+        task_id="create_schemas",
+        mysql_conn_id=config.MYSQL_CONN_ID,
+        sql="staging/create_schemas.sql",
+        split_statements=True,
+        doc_md="Creates the schemas and the pipeline's own tables if they do not exist (idempotent).",
+    )
+
+
+def load_dumps() -> list[PythonOperator]:
+    return [
+        PythonOperator(
+            task_id=f"load_{stem}",
+            python_callable=load_dump_task,
+            op_kwargs={"stem": stem},
+            doc_md=f"Streams `{stem}_YYYYMMDD.sql[.gz]` from S3 into `{config.STAGING_LOAD}` "
+            f"({', '.join(tables)}), validates it and tags it with the batch date. Bad input fails without retries.",
+        )
+        for stem, tables in DUMP_FILES.items()
+    ]
+
+
+def snapshot_tenants() -> MySqlOperator:
+    return MySqlOperator(
+        task_id="snapshot_tenants",
+        mysql_conn_id=config.MYSQL_CONN_ID,
+        sql="staging/snapshot_tenants.sql",
+        split_statements=True,
+        doc_md="Replaces this batch date's rows of `staging.tenant_daily_snapshots` in one transaction.",
+    )
+
+
+def publish_staging() -> MySqlOperator:
+    return MySqlOperator(
+        task_id="publish_staging",
+        mysql_conn_id=config.MYSQL_CONN_ID,
+        sql="staging/publish.sql",
+        split_statements=True,
+        doc_md="Publishes the five load-area tables with one atomic RENAME, unless the batch is older than the "
+        "published one (then staging is kept). The decision is in the rendered SQL.",
+    )

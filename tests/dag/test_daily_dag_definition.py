@@ -1,0 +1,152 @@
+"""The daily DAG's definition: names, schedule, defaults, params, the batch date, and no I/O at import."""
+
+import datetime as dt
+import socket
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from tokyobeta_etl.batch_date import batch_date_of, logical_date_for_batch
+
+DAGS = Path(__file__).resolve().parents[2] / "dags"
+JST = "Asia/Tokyo"
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.models import DagBag
+
+    return DagBag(dag_folder=str(DAGS), include_examples=False)
+
+
+@pytest.fixture(scope="module")
+def dag(dagbag):
+    return dagbag.dags["tokyobeta_daily_etl"]
+
+
+def test_dags_import_cleanly(dagbag):
+    assert dagbag.import_errors == {}
+    assert "tokyobeta_daily_etl" in dagbag.dag_ids
+
+
+def test_dag_import_opens_no_network_connection(monkeypatch):
+    from airflow.models import DagBag
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access at DAG import: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
+    assert bag.import_errors == {}
+
+
+def test_schedule_and_run_settings(dag):
+    assert dag.schedule_interval == "0 7 * * *"
+    assert dag.timezone.name == JST
+    assert dag.max_active_runs == 1
+    assert dag.catchup is False
+    assert {"tokyobeta", "daily"} <= set(dag.tags)
+    assert "On-call" in dag.doc_md
+    for task in dag.tasks:
+        assert task.owner == "data-platform"
+        if task.task_id != "wait_for_dumps":
+            assert task.retries >= 2 and task.retry_exponential_backoff, task.task_id
+
+
+def test_staging_tasks_in_pipeline_order(dag):
+    loads = {f"load_{s}" for s in ("movings", "tenants", "rooms", "inquiries")}
+    assert loads <= set(dag.task_ids)
+    for load in loads:
+        assert dag.get_task(load).upstream_task_ids == {"wait_for_dumps", "create_schemas"}
+        assert dag.get_task(load).downstream_task_ids == {"snapshot_tenants"}
+    assert dag.get_task("publish_staging").upstream_task_ids == {"snapshot_tenants"}
+    sensor = dag.get_task("wait_for_dumps")
+    assert sensor.mode == "reschedule"
+
+
+def test_the_0700_run_on_2026_02_10_loads_the_20260210_dumps(dag):
+    from airflow.timetables.base import DataInterval, TimeRestriction
+
+    previous = DataInterval(pendulum.datetime(2026, 2, 8, 7, tz=JST), pendulum.datetime(2026, 2, 9, 7, tz=JST))
+    info = dag.timetable.next_dagrun_info(
+        last_automated_data_interval=previous,
+        restriction=TimeRestriction(earliest=dag.start_date, latest=None, catchup=True),
+    )
+    assert info.run_after == pendulum.datetime(2026, 2, 10, 7, tz=JST)
+    assert batch_date_of(info.data_interval.end) == dt.date(2026, 2, 10)
+    assert info.logical_date == logical_date_for_batch(dt.date(2026, 2, 10))
+
+
+def test_manual_trigger_resolves_to_the_latest_0700_jst(dag):
+    later_that_day = dag.timetable.infer_manual_data_interval(run_after=pendulum.datetime(2026, 2, 10, 12, tz=JST))
+    assert batch_date_of(later_that_day.end) == dt.date(2026, 2, 10)
+    before_seven = dag.timetable.infer_manual_data_interval(run_after=pendulum.datetime(2026, 2, 10, 6, 59, tz=JST))
+    assert batch_date_of(before_seven.end) == dt.date(2026, 2, 9)
+
+
+def test_backfill_dates_resolve_like_scheduled_runs(dag):
+    infos = list(
+        dag.iter_dagrun_infos_between(pendulum.datetime(2026, 2, 9, tz=JST), pendulum.datetime(2026, 2, 11, tz=JST))
+    )
+    assert [batch_date_of(i.data_interval.end) for i in infos] == [dt.date(2026, 2, 10), dt.date(2026, 2, 11)]
+
+
+def test_sensor_keys_render_with_the_batch_date(dag, airflow_env):
+    from airflow.utils.state import DagRunState
+    from airflow.utils.types import DagRunType
+
+    logical = logical_date_for_batch(dt.date(2026, 2, 10))
+    run = dag.create_dagrun(
+        run_id="render_probe_20260210",
+        run_type=DagRunType.MANUAL,
+        execution_date=logical,
+        data_interval=dag.timetable.infer_manual_data_interval(run_after=logical.add(days=1)),
+        state=DagRunState.QUEUED,
+        external_trigger=True,
+    )
+    try:
+        ti = run.get_task_instance("wait_for_dumps")
+        ti.task = dag.get_task("wait_for_dumps")
+        ti.render_templates()
+        assert ti.task.bucket_name == "jram-gghouse"
+        assert ti.task.bucket_key == [f"dumps/{s}_20260210.sql*" for s in ("movings", "tenants", "rooms", "inquiries")]
+    finally:
+        from airflow.models import DagRun
+        from airflow.utils.session import create_session
+
+        with create_session() as session:
+            session.query(DagRun).filter(DagRun.run_id == "render_probe_20260210").delete()
+
+
+@pytest.mark.parametrize(
+    ("conf", "fragment"),
+    [
+        ({"lookback_days": -1}, "minimum of 0"),
+        ({"lookback_days": 366}, "maximum of 365"),
+        ({"forward_days": 731}, "maximum of 730"),
+        ({"forward_days": "ninety"}, "not of type 'integer'"),
+    ],
+)
+def test_bad_params_are_refused_before_any_task_runs(dag, airflow_env, conf, fragment):
+    """Triggering with a bad value fails at once: no run is created, the message says the allowed range."""
+    from airflow.exceptions import ParamValidationError
+    from airflow.models import DagRun
+    from airflow.utils.state import DagRunState
+    from airflow.utils.types import DagRunType
+
+    logical = logical_date_for_batch(dt.date(2026, 3, 1))
+    with pytest.raises(ParamValidationError) as err:
+        dag.create_dagrun(
+            run_id="bad_params_probe",
+            run_type=DagRunType.MANUAL,
+            execution_date=logical,
+            conf=conf,
+            data_interval=dag.timetable.infer_manual_data_interval(run_after=logical.add(days=1)),
+            state=DagRunState.QUEUED,
+            external_trigger=True,
+        )
+    assert fragment in str(err.value)
+    assert DagRun.find(dag_id=dag.dag_id, run_id="bad_params_probe") == []
+    assert "from 0 to" in dag.params.get_param(next(iter(conf))).description
