@@ -1,0 +1,223 @@
+"""Read one dump file end to end: split, classify, check the file's structure, yield what the loader executes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from ..contract import DUMP_FILES
+from .classify import EXECUTED_KINDS, ClassifiedStatement, Classifier, StatementKind
+from .decompress import iter_chunks_decompressed
+from .errors import DumpStructureError
+from .splitter import DEFAULT_MAX_STATEMENT_BYTES, Statement, StatementSplitter
+
+HEADER_PREFIXES = (b"-- MySQL dump", b"-- MariaDB dump")
+TRAILER_PREFIX = b"-- Dump completed"
+
+
+@dataclass
+class DumpSummary:
+    """What a fully read dump contained; complete only once iteration has finished without error."""
+
+    file_name: str
+    stem: str
+    header: str | None = None  # the dump tool's first comment line, when present
+    completed: bool = False  # the "-- Dump completed" trailer was the last thing in the file
+    tables: tuple[str, ...] = ()  # in the order their CREATE TABLE appeared
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    primary_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    insert_statements: dict[str, int] = field(default_factory=dict)
+    statements: int = 0  # every non-empty statement, executed or skipped
+    executed: int = 0
+    bytes_read: int = 0  # after decompression
+    # Session variables the dump sets to a literal (time_zone "'+00:00'", sql_mode, names): the last such value.
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+class _StructureChecker:
+    """File-level rules: exactly the file's tables, CREATE before INSERT, balanced LOCK and DISABLE KEYS."""
+
+    def __init__(self, summary: DumpSummary, tables: tuple[str, ...], required_columns: Mapping[str, Iterable[str]]):
+        self.summary = summary
+        self.expected = tables
+        self.required_columns = required_columns
+        self.locked: tuple[str, ...] = ()
+        self.lock_line = 0
+        self.keys_disabled: dict[str, int] = {}  # table -> line of its DISABLE KEYS
+
+    def error(self, message: str, stmt: Statement | None, table: str | None) -> DumpStructureError:
+        return DumpStructureError(
+            message,
+            file_name=self.summary.file_name,
+            line=stmt.line if stmt else None,
+            table=table,
+            statement=stmt.sql if stmt else None,
+        )
+
+    def observe(self, stmt: Statement, c: ClassifiedStatement) -> None:
+        s = self.summary
+        kind = c.kind
+        if kind is StatementKind.INSERT:
+            if c.table not in s.columns:
+                raise self.error("INSERT before the table's CREATE TABLE", stmt, c.table)
+            if c.columns is not None:
+                unknown = [col for col in c.columns if col not in s.columns[c.table]]
+                if unknown:
+                    raise self.error(f"INSERT names column(s) the table does not define: {unknown}", stmt, c.table)
+            s.insert_statements[c.table] += 1
+        elif kind is StatementKind.CREATE_TABLE:
+            if c.table in s.columns:
+                raise self.error("second CREATE TABLE for the same table", stmt, c.table)
+            missing = [col for col in self.required_columns.get(c.table, ()) if col not in c.columns]
+            if missing:
+                raise self.error(f"table lacks contract column(s) {missing}", stmt, c.table)
+            s.columns[c.table] = c.columns
+            s.primary_keys[c.table] = c.primary_key
+            s.insert_statements[c.table] = 0
+            s.tables += (c.table,)
+        elif kind is StatementKind.DROP_TABLE:
+            created = [t for t in c.tables if t in s.columns]
+            if created:
+                raise self.error("DROP TABLE after the table's CREATE TABLE would discard it", stmt, created[0])
+        elif kind is StatementKind.LOCK_TABLES:
+            self.locked, self.lock_line = c.tables, stmt.line
+        elif kind is StatementKind.UNLOCK_TABLES:
+            self.locked = ()
+        elif kind is StatementKind.DISABLE_KEYS:
+            self.keys_disabled[c.table] = stmt.line
+        elif kind is StatementKind.ENABLE_KEYS:
+            self.keys_disabled.pop(c.table, None)
+        elif kind is StatementKind.SET:
+            # Restores (`SET TIME_ZONE=@OLD_TIME_ZONE`) say nothing about how the data was written.
+            s.settings.update((name, value) for name, value in c.settings if not value.startswith("@"))
+
+    def finish(self, splitter: StatementSplitter) -> None:
+        s = self.summary
+        header = splitter.leading_comment
+        if header is not None and header.startswith(HEADER_PREFIXES):
+            s.header = header.decode("utf-8", errors="replace")
+        trailer = splitter.trailing_comment
+        s.completed = trailer is not None and trailer.startswith(TRAILER_PREFIX)
+        if s.header is not None and not s.completed:
+            raise self.error(
+                f"file is truncated: it starts with the dump tool's header ({s.header[:40]!r}...) "
+                "but does not end with its '-- Dump completed' trailer",
+                None,
+                None,
+            )
+        if self.locked:
+            raise DumpStructureError(
+                "LOCK TABLES is never closed by UNLOCK TABLES (file truncated?)",
+                file_name=s.file_name,
+                line=self.lock_line,
+                table=self.locked[0],
+            )
+        if self.keys_disabled:
+            table, line = next(iter(self.keys_disabled.items()))
+            raise DumpStructureError(
+                "ALTER TABLE ... DISABLE KEYS is never followed by ENABLE KEYS (file truncated?)",
+                file_name=s.file_name,
+                line=line,
+                table=table,
+            )
+        missing = [t for t in self.expected if t not in s.columns]
+        if missing:
+            raise self.error(
+                f"table(s) {missing} missing: the file has no CREATE TABLE for them (expected: {list(self.expected)})",
+                None,
+                missing[0],
+            )
+
+
+class DumpReader:
+    """Iterate the statements the loader must execute from one dump file, validating the whole file.
+
+    `chunks` are the raw bytes of the S3 object (gzip-compressed when `gzip`). Iterating yields, in file order,
+    the executable ClassifiedStatements (DROP TABLE, CREATE TABLE, INSERT) rewritten for `target_schema`; every
+    other statement is validated and skipped. Any problem raises a DumpError subclass at once, except what can
+    only be known at the end (a missing table, a missing trailer, an unclosed LOCK), raised after the last
+    statement. `summary` is complete once iteration has finished.
+    """
+
+    def __init__(
+        self,
+        chunks: Iterable[bytes],
+        *,
+        file_name: str,
+        stem: str,
+        target_schema: str,
+        gzip: bool = False,
+        collation_shim: bool = False,
+        strip_foreign_keys: bool = True,
+        required_columns: Mapping[str, Iterable[str]] | None = None,
+        max_statement_bytes: int = DEFAULT_MAX_STATEMENT_BYTES,
+    ) -> None:
+        if stem not in DUMP_FILES:
+            raise ValueError(f"unknown dump stem {stem!r} (expected one of {sorted(DUMP_FILES)})")
+        self.file_name = file_name
+        self.tables = DUMP_FILES[stem]
+        self._splitter = StatementSplitter(
+            iter_chunks_decompressed(chunks, gzip, file_name=file_name),
+            file_name=file_name,
+            max_statement_bytes=max_statement_bytes,
+        )
+        self._classify = Classifier(
+            file_name=file_name,
+            tables=self.tables,
+            target_schema=target_schema,
+            collation_shim=collation_shim,
+            strip_foreign_keys=strip_foreign_keys,
+        )
+        self._summary = DumpSummary(file_name=file_name, stem=stem)
+        self._checker = _StructureChecker(self._summary, self.tables, required_columns or {})
+        self._finished = False
+
+    def __iter__(self) -> Iterator[ClassifiedStatement]:
+        return self._read()
+
+    def _read(self) -> Iterator[ClassifiedStatement]:
+        summary = self._summary
+        classify = self._classify
+        observe = self._checker.observe
+        for stmt in self._splitter:
+            c = classify(stmt)
+            observe(stmt, c)
+            summary.statements += 1
+            if c.kind in EXECUTED_KINDS:
+                summary.executed += 1
+                yield c
+        summary.bytes_read = self._splitter.bytes_read
+        self._checker.finish(self._splitter)
+        self._finished = True
+
+    @property
+    def summary(self) -> DumpSummary:
+        if not self._finished:
+            raise RuntimeError("the dump has not been read to its end yet")
+        return self._summary
+
+
+def read_dump(
+    chunks: Iterable[bytes],
+    *,
+    file_name: str,
+    stem: str,
+    target_schema: str,
+    gzip: bool = False,
+    collation_shim: bool = False,
+    strip_foreign_keys: bool = True,
+    required_columns: Mapping[str, Iterable[str]] | None = None,
+    max_statement_bytes: int = DEFAULT_MAX_STATEMENT_BYTES,
+) -> DumpReader:
+    """A DumpReader over `chunks`: iterate it for the statements to execute, then read `.summary`."""
+    return DumpReader(
+        chunks,
+        file_name=file_name,
+        stem=stem,
+        target_schema=target_schema,
+        gzip=gzip,
+        collation_shim=collation_shim,
+        strip_foreign_keys=strip_foreign_keys,
+        required_columns=required_columns,
+        max_statement_bytes=max_statement_bytes,
+    )
