@@ -37,12 +37,12 @@ test: setup
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check dags plugins tests
-	$(VENV)/bin/ruff format --check dags plugins tests
+	$(VENV)/bin/ruff check dags plugins tests tools
+	$(VENV)/bin/ruff format --check dags plugins tests tools
 	$(VENV)/bin/sqlfluff lint include/sql
 
 demo: setup
-	@echo "make demo: the daily DAG does not exist yet (issue 3)." && exit 1
+	$(VENV)/bin/python tools/demo.py $(DEMO_ARGS)
 
 bench: setup
 	@echo "make bench: no benchmarks yet (issues 3-5)." && exit 1

@@ -31,6 +31,7 @@ SESSION_SETUP = (
     "SET SESSION autocommit = 1",
 )
 
+MYSQL_OPTION_MULTI_STATEMENTS_OFF = 1  # mysql_set_server_option(); mysqlclient turns multi-statements on
 ER_DUP_ENTRY = 1062
 ER_TRUNCATED_WRONG_VALUE_FOR_FIELD = 1366  # "Incorrect string value" under strict mode
 CONNECTION_LOST = {2006, 2013, 1927, 4031}  # gone away, lost during query, killed, idle timeout
@@ -96,6 +97,8 @@ def load_dump(
     """
     tables = DUMP_FILES[stem]
     started = time.monotonic()
+    # The reader's statement splitting must be the only splitting: one execute, one statement.
+    conn.set_server_option(MYSQL_OPTION_MULTI_STATEMENTS_OFF)
     cur = conn.cursor()
     for stmt in SESSION_SETUP:
         cur.execute(stmt)
