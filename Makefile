@@ -37,15 +37,16 @@ test: setup
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check dags plugins tests tools
-	$(VENV)/bin/ruff format --check dags plugins tests tools
+	$(VENV)/bin/ruff check dags plugins tests tools bench
+	$(VENV)/bin/ruff format --check dags plugins tests tools bench
 	$(VENV)/bin/sqlfluff lint include/sql
 
 demo: setup
 	$(VENV)/bin/python tools/demo.py $(DEMO_ARGS)
 
+# Speed and memory targets live here, never in timed tests. Results: bench/results/*.json (committed, dated).
 bench: setup
-	@echo "make bench: no benchmarks yet (issues 3-5)." && exit 1
+	$(VENV)/bin/python bench/bench_staging.py
 
 clean:
 	rm -rf $(VENV) $(DBT_VENV) dist .pytest_cache .ruff_cache
