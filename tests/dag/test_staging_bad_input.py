@@ -46,7 +46,7 @@ def attempt(published, mysql_server, s3_client, replace: dict[str, bytes | None]
             s3_client.delete_object(Bucket=DEFAULT_BUCKET, Key=key)
         else:
             s3_client.put_object(Bucket=DEFAULT_BUCKET, Key=key, Body=data)
-    mysql_server.execute("DELETE FROM ops.load_audit WHERE batch_date = '%s'" % BAD)  # earlier cases' rows
+    mysql_server.execute(f"DELETE FROM ops.load_audit WHERE batch_date = '{BAD}'")  # earlier cases' rows
     run = run_batch(dag, BAD, conf)
     conn = mysql_server.connect()
     cur = conn.cursor()

@@ -9,8 +9,8 @@ DROP TABLE IF EXISTS {% for t in tokyobeta.staging_tables %}staging_prev.{{ t }}
 
 RENAME TABLE
 {% for t in tokyobeta.staging_tables %}
-    staging.{{ t }} TO staging_prev.{{ t }},
-    staging_load.{{ t }} TO staging.{{ t }}{{ "," if not loop.last }}
+    staging.{{ t }} TO staging_prev.{{ t }},  -- noqa: LT02
+    staging_load.{{ t }} TO staging.{{ t }}{{ "," if not loop.last }}  -- noqa: LT02
 {% endfor %};
 {% else %}
 SELECT '{{ plan.decision }}' AS publish_decision;
