@@ -8,7 +8,7 @@ import time
 import pytest
 
 from harness import warehouse as wh
-from harness.runs import daily_dag, fire_time, run_batch, simulate_to_s3, task_states
+from harness.runs import STAGING_END, daily_dag, fire_time, run_batch, simulate_to_s3, task_states
 
 D1, D2 = dt.date(2026, 2, 9), dt.date(2026, 2, 10)
 PUBLISHED = ("staging",)
@@ -42,7 +42,8 @@ def test_one_task_cleared_and_rerun_changes_nothing(dag, warehouse, dump_bucket,
     assert run_batch(dag, D1).state == "success"
     before = wh.fingerprint(warehouse, ("staging", "staging_prev"))
     # What "Clear" in the UI does by default: the task and everything downstream of it.
-    subset = dag.partial_subset(task_ids_or_regex=f"^{task_id}$", include_downstream=True, include_upstream=False)
+    staging = dag.partial_subset(task_ids_or_regex=f"^{STAGING_END}$", include_upstream=True, include_downstream=False)
+    subset = staging.partial_subset(task_ids_or_regex=f"^{task_id}$", include_downstream=True, include_upstream=False)
     run = subset.test(execution_date=fire_time(D1))
     assert run.state == "success", task_states(run)
     after = wh.fingerprint(warehouse, ("staging",))
