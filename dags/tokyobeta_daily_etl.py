@@ -1,4 +1,4 @@
-"""tokyobeta_daily_etl: the four morning dumps -> staging (-> silver -> gold -> KPIs, in later layers)."""
+"""tokyobeta_daily_etl: the four morning dumps -> staging -> dbt silver (-> gold -> KPIs, in later layers)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ from airflow.models.param import Param
 
 from tokyobeta_etl import config
 from tokyobeta_etl.macros import USER_DEFINED_MACROS
+from tokyobeta_etl.tasks.dbt_layers import dbt_layer
 from tokyobeta_etl.tasks.staging import create_schemas, load_dumps, publish_staging, snapshot_tenants, wait_for_dumps
 
 DOC_MD = """
 ### Tokyo Beta daily ETL
 
 **What it does.** At 07:00 JST it loads the source system's four dumps of the **batch date** (the JST date the run
-fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`) into `staging`.
+fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`) into `staging`, then
+builds the dbt `silver` layer (one task per seed and model, each running its own tests).
 
 ```
 wait_for_dumps ─┐
 create_schemas ─┴─> load_movings / load_tenants / load_rooms / load_inquiries -> snapshot_tenants -> publish_staging
+                -> silver (dbt: code seeds, stg_*, int_contracts, tenant_status_history, daily snapshots)
 ```
 
 **Guarantees.** Each load streams its dump into `staging_load`, validates it (allowed statements only, the file's own
@@ -35,6 +38,8 @@ never published (its tenant snapshot is still rewritten).
 - `load_*` failed without retries: the dump is bad; the log names the file, table, column or statement. Staging still
   holds the previous complete data. Get a corrected dump, then clear the task (downstream included).
 - A table legitimately shrank: trigger the date again with `{"allow_shrink": true}`.
+- A `silver.*` task failed: its log holds dbt's output; a failing dbt test names the model and the test. Models
+  downstream of it did not run. Fix the data or the model, then clear the task.
 - Any task can be cleared and re-run: every task is idempotent for its batch date.
 - Backfill batch dates D1..D2: `airflow dags backfill -s <D1 - 1 day> -e <D2 - 1 day> tokyobeta_daily_etl`
   (the logical date is the day before the batch date).
@@ -86,5 +91,7 @@ with DAG(
     snapshot = snapshot_tenants()
     publish = publish_staging()
 
+    silver = dbt_layer("silver", __file__)
+
     cross_downstream([dumps_ready, schemas_ready], loads)
-    loads >> snapshot >> publish
+    loads >> snapshot >> publish >> silver

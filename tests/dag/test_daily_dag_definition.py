@@ -94,10 +94,14 @@ def test_backfill_dates_resolve_like_scheduled_runs(dag):
 
 
 def test_sensor_keys_render_with_the_batch_date(dag, airflow_env):
+    from airflow.models import DagRun
+    from airflow.utils.session import create_session
     from airflow.utils.state import DagRunState
     from airflow.utils.types import DagRunType
 
     logical = logical_date_for_batch(dt.date(2026, 2, 10))
+    with create_session() as session:  # another test may have run this date already
+        session.query(DagRun).filter(DagRun.dag_id == dag.dag_id, DagRun.execution_date == logical).delete()
     run = dag.create_dagrun(
         run_id="render_probe_20260210",
         run_type=DagRunType.MANUAL,
@@ -113,9 +117,6 @@ def test_sensor_keys_render_with_the_batch_date(dag, airflow_env):
         assert ti.task.bucket_name == "jram-gghouse"
         assert ti.task.bucket_key == [f"dumps/{s}_20260210.sql*" for s in ("movings", "tenants", "rooms", "inquiries")]
     finally:
-        from airflow.models import DagRun
-        from airflow.utils.session import create_session
-
         with create_session() as session:
             session.query(DagRun).filter(DagRun.run_id == "render_probe_20260210").delete()
 

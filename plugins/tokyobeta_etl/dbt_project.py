@@ -1,0 +1,57 @@
+"""Where the dbt project, its manifest and the dbt executable are, and the Cosmos configuration built from them.
+
+Nothing here runs dbt or touches the network: Cosmos renders the task groups from the built manifest.json.
+dbt itself runs from its own virtualenv (dbt 1.7 cannot live under MWAA's constraints):
+TOKYOBETA_DBT_EXECUTABLE, else `.dbt-venv/bin/dbt` beside include/ (this repository, `make setup`), else the
+virtualenv MWAA's startup script builds (`/usr/local/airflow/dbt_venv/bin/dbt`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tokyobeta_etl import config
+
+MWAA_DBT_EXECUTABLE = Path("/usr/local/airflow/dbt_venv/bin/dbt")
+PROFILE_NAME = "tokyobeta"
+TARGET_NAME = "airflow"
+# dbt waits on the network for its usage statistics unless told not to.
+DBT_ENV = {"DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+
+
+def project_dir(dag_file: str) -> Path:
+    return config.include_dir(dag_file) / "dbt"
+
+
+def manifest_path(dag_file: str) -> Path:
+    return project_dir(dag_file) / "target" / "manifest.json"
+
+
+def dbt_executable(dag_file: str) -> Path:
+    if override := os.environ.get("TOKYOBETA_DBT_EXECUTABLE"):
+        return Path(override)
+    local = config.include_dir(dag_file).parent / ".dbt-venv" / "bin" / "dbt"
+    return local if local.exists() else MWAA_DBT_EXECUTABLE
+
+
+def dbt_vars() -> dict[str, str]:
+    """Templated per run: the batch date, and where that batch's raw tables are now (see models' README)."""
+    return {
+        "batch_date": "{{ tokyobeta.batch_iso(data_interval_end) }}",
+        "batch_schema": "{{ tokyobeta.batch_schema(data_interval_end, tokyobeta.staging_tables) }}",
+    }
+
+
+def profile_config():
+    from cosmos import ProfileConfig
+    from cosmos.profiles.mysql.user_pass import MysqlUserPasswordProfileMapping
+
+    # The password reaches dbt as an environment variable, never in a written profile or a log line.
+    return ProfileConfig(
+        profile_name=PROFILE_NAME,
+        target_name=TARGET_NAME,
+        profile_mapping=MysqlUserPasswordProfileMapping(
+            conn_id=config.MYSQL_CONN_ID, profile_args={"schema": "silver"}
+        ),
+    )
