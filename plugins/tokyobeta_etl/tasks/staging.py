@@ -30,13 +30,18 @@ def wait_for_dumps() -> DumpSensor:
     )
 
 
-def create_schemas() -> MySqlOperator:
+def _sql_step(task_id: str, sql_file: str, doc_md: str) -> MySqlOperator:
+    """A step whose SQL lives in include/sql (templated with the tokyobeta macros), run statement by statement."""
     return MySqlOperator(
-        task_id="create_schemas",
-        mysql_conn_id=config.MYSQL_CONN_ID,
-        sql="staging/create_schemas.sql",
-        split_statements=True,
-        doc_md="Creates the schemas and the pipeline's own tables if they do not exist (idempotent).",
+        task_id=task_id, mysql_conn_id=config.MYSQL_CONN_ID, sql=sql_file, split_statements=True, doc_md=doc_md
+    )
+
+
+def create_schemas() -> MySqlOperator:
+    return _sql_step(
+        "create_schemas",
+        "staging/create_schemas.sql",
+        "Creates the schemas and the pipeline's own tables if they do not exist (idempotent).",
     )
 
 
@@ -54,21 +59,17 @@ def load_dumps() -> list[PythonOperator]:
 
 
 def snapshot_tenants() -> MySqlOperator:
-    return MySqlOperator(
-        task_id="snapshot_tenants",
-        mysql_conn_id=config.MYSQL_CONN_ID,
-        sql="staging/snapshot_tenants.sql",
-        split_statements=True,
-        doc_md="Replaces this batch date's rows of `staging.tenant_daily_snapshots` in one transaction.",
+    return _sql_step(
+        "snapshot_tenants",
+        "staging/snapshot_tenants.sql",
+        "Replaces this batch date's rows of `staging.tenant_daily_snapshots` in one transaction.",
     )
 
 
 def publish_staging() -> MySqlOperator:
-    return MySqlOperator(
-        task_id="publish_staging",
-        mysql_conn_id=config.MYSQL_CONN_ID,
-        sql="staging/publish.sql",
-        split_statements=True,
-        doc_md="Publishes the five load-area tables with one atomic RENAME, unless the batch is older than the "
+    return _sql_step(
+        "publish_staging",
+        "staging/publish.sql",
+        "Publishes the five load-area tables with one atomic RENAME, unless the batch is older than the "
         "published one (then staging is kept). The decision is in the rendered SQL.",
     )
