@@ -141,6 +141,19 @@ def report(db, days) -> None:
         print(f"  staging.{name:<24} {n:>8,}  {comment or '':<28} | {expected}")
     cur.execute("SELECT snapshot_date, COUNT(*) FROM staging.tenant_daily_snapshots GROUP BY snapshot_date")
     print("\nstaging.tenant_daily_snapshots per date: " + ", ".join(f"{d}: {n:,}" for d, n in cur.fetchall()))
+    truth = {day.date: day.truth for day in days}
+    cur.execute(
+        "SELECT s.snapshot_date, SUM(s.is_room_primary), COUNT(*), MAX(r.total_rooms) "
+        "FROM silver.tenant_room_snapshot_daily s JOIN silver.room_count_daily r USING (snapshot_date) "
+        "GROUP BY s.snapshot_date ORDER BY s.snapshot_date"
+    )
+    print("\nsilver per date: occupied rooms / snapshot rows / total rooms (simulator's truth in brackets)")
+    for d, occupied, rows, total in cur.fetchall():
+        t = truth[d]
+        print(
+            f"  {d}  {int(occupied):>6,} ({t['occupied_rooms']:,})  {rows:>6,} ({t['snapshot_rows']:,})  "
+            f"{total:>6,} ({t['total_rooms']:,})  occupancy {int(occupied) / total:.1%}"
+        )
     conn.close()
 
 
