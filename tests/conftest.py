@@ -89,3 +89,54 @@ def dump_bucket(moto_server, s3_client):
     moto_server.reset()
     s3_client.create_bucket(Bucket=DEFAULT_BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
     return DEFAULT_BUCKET
+
+
+@pytest.fixture(scope="session")
+def dbt(mysql_server, etl_user, tmp_path_factory):
+    """dbt as the pipeline runs it: the least-privilege user, target/ and logs/ in a session temp dir; one warm dbt
+    process for the session (see harness.dbt_runner)."""
+    from harness.dbt_runner import DbtRunner
+
+    runner = DbtRunner.for_etl_user(mysql_server, etl_user, workdir=tmp_path_factory.mktemp("dbt"), warm=True)
+    yield runner
+    runner.cleanup()
+
+
+@pytest.fixture(scope="session")
+def airflow_cluster_include(tmp_path_factory):
+    """A copy of include/ for the real Airflow below, so a test may break a file of it without touching the repo."""
+    import shutil
+
+    from harness.airflow_cluster import REPO
+
+    target = tmp_path_factory.mktemp("cluster") / "include"
+    shutil.copytree(REPO / "include", target, ignore=shutil.ignore_patterns("logs", "run", "compiled"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def airflow_cluster(request, mysql_server, etl_user, moto_server, airflow_cluster_include):
+    """A real Airflow (PostgreSQL metadata DB, scheduler with the LocalExecutor, triggerer) running dags/ against
+    the harness servers as the ETL user. The scheduler makes no runs of its own: tests trigger and clear them."""
+    from harness import airflow_cluster as ac
+    from harness import moto_server as mt
+
+    cluster = ac.start(
+        dags=sorted((ac.REPO / "dags").glob("*.py")),
+        mysql_url=mysql_server.url(etl_user.user, etl_user.password),
+        aws_endpoint_url=moto_server.endpoint_url,
+        region=mt.REGION,
+        extra_env={
+            "TOKYOBETA_INCLUDE_DIR": str(airflow_cluster_include),
+            # include/ is a copy elsewhere: name the repository's dbt venv (it is not beside the copy)
+            "TOKYOBETA_DBT_EXECUTABLE": str(ac.REPO / ".dbt-venv" / "bin" / "dbt"),
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+        },
+    )
+    try:
+        yield cluster
+    finally:
+        failed = request.session.testsfailed > 0
+        cluster.stop(keep_home=failed)  # its logs are what explains a failure
+        if failed:
+            print(f"\nreal Airflow's home (logs) kept at {cluster.home}")

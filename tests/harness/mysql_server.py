@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 import MySQLdb
 
-from .ports import free_port, wait_for_port
+from .ports import free_port, stop_process, wait_for_port
 
 SERVER_BINARIES = ("mariadbd", "mysqld")
 SEARCH_PATH = os.environ.get("PATH", "") + os.pathsep + "/usr/sbin" + os.pathsep + "/usr/local/sbin"
@@ -84,12 +84,7 @@ class MySQLServer:
 
     def stop(self) -> None:
         if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            stop_process(self._proc)
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=False)
 

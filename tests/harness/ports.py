@@ -22,3 +22,15 @@ def wait_for_port(port: int, timeout: float, proc=None, what: str = "server") ->
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+
+
+def stop_process(proc, timeout: float = 60) -> None:
+    """SIGTERM, wait up to `timeout`, then SIGKILL: a harness server never outlives its session."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,210 @@
+"""A real Airflow 2.10.3, as a deployment runs it: PostgreSQL metadata database, scheduler with the LocalExecutor,
+triggerer (for deferred sensors) and, when asked, the web server, each its own process with its own log.
+
+The DAG folder, the warehouse and moto come from the caller. Runs are triggered and inspected through the CLI and the
+metadata database, as an operator would; nothing here imports the DAGs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import airflow_env, postgres_server
+from .ports import free_port, wait_for_port
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = REPO / ".venv" / "bin"
+TERMINAL_RUN_STATES = {"success", "failed"}
+
+
+@dataclass
+class TaskInstance:
+    task_id: str
+    map_index: int
+    state: str | None
+    try_number: int
+    start: dt.datetime | None
+    end: dt.datetime | None
+    operator: str | None
+
+
+@dataclass
+class AirflowCluster:
+    home: Path
+    env: dict[str, str]
+    metadata: postgres_server.PostgresServer
+    database: str
+    web_port: int | None = None
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    # -- driving it -------------------------------------------------------------------------------------------
+    def cli(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [str(VENV_BIN / "airflow"), *args], env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+        if check and done.returncode != 0:
+            raise RuntimeError(f"airflow {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 120) -> None:
+        """Until the scheduler has parsed and serialized `dag_id`; a DAG file that failed to import raises its error."""
+
+        def parsed():
+            if errors := self._query("SELECT filename, stacktrace FROM import_error"):
+                raise RuntimeError("DAG import errors:\n" + "\n".join(f"{f}:\n{t}" for f, t in errors))
+            return self._query("SELECT 1 FROM serialized_dag WHERE dag_id = %s", (dag_id,))
+
+        self._poll(parsed, timeout, f"DAG {dag_id} to be parsed (scheduler log: {self.log('scheduler')})")
+
+    def trigger(self, dag_id: str, logical_date: dt.datetime, conf: dict | None = None, run_id: str = "") -> str:
+        run_id = run_id or f"harness__{logical_date.isoformat()}"
+        self.wait_for_dag(dag_id)
+        self.cli("dags", "trigger", dag_id, "-e", logical_date.isoformat(), "-r", run_id, "-c", json.dumps(conf or {}))
+        return run_id
+
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 900) -> str:
+        def state():
+            rows = self._query("SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))
+            return rows and rows[0][0] in TERMINAL_RUN_STATES and rows[0][0]
+
+        return self._poll(state, timeout, f"run {dag_id}/{run_id} to finish (scheduler log: {self.log('scheduler')})")
+
+    def run_times(self, dag_id: str, run_id: str) -> tuple[dt.datetime, dt.datetime]:
+        ((start, end),) = self._query(
+            "SELECT start_date, end_date FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id)
+        )
+        return start, end
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
+        rows = self._query(
+            "SELECT task_id, map_index, state, try_number, start_date, end_date, operator FROM task_instance "
+            "WHERE dag_id = %s AND run_id = %s ORDER BY start_date NULLS LAST, task_id",
+            (dag_id, run_id),
+        )
+        return [TaskInstance(*row) for row in rows]
+
+    def wait_for_task_state(self, dag_id: str, run_id: str, task_id: str, states: set[str], timeout: float = 600):
+        def state():
+            rows = self._query(
+                "SELECT state FROM task_instance WHERE dag_id = %s AND run_id = %s AND task_id = %s",
+                (dag_id, run_id, task_id),
+            )
+            return rows and rows[0][0] in states and rows[0][0]
+
+        return self._poll(state, timeout, f"{task_id} of {run_id} to reach one of {sorted(states)}")
+
+    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> Path:
+        run_dir = self.home / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}"
+        return run_dir / f"task_id={task_id}" / f"attempt={try_number}.log"
+
+    def log(self, name: str) -> Path:
+        return self.home / f"{name}.log"
+
+    # -- internals ----------------------------------------------------------------------------------------------
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        conn = self.metadata.connect(self.database)
+        try:
+            cur = conn.cursor()
+            cur.execute(sql, params)
+            return cur.fetchall()
+        finally:
+            conn.close()
+
+    def _poll(self, probe, timeout: float, what: str):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"airflow {name} exited ({proc.returncode}) while waiting for {what}")
+            if value := probe():
+                return value
+            time.sleep(0.5)
+        raise TimeoutError(f"waited {timeout:.0f} s for {what}")
+
+    def stop(self, keep_home: bool = False) -> None:
+        """Stop every process; keep_home leaves the logs (and the home) for a post-mortem."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.metadata.stop()
+        if not keep_home:
+            shutil.rmtree(self.home)
+
+
+def start(
+    *,
+    dags: list[Path],
+    mysql_url: str,
+    aws_endpoint_url: str,
+    region: str,
+    parallelism: int = 4,
+    webserver: bool = False,
+    extra_env: dict[str, str] | None = None,
+) -> AirflowCluster:
+    """Scheduler (LocalExecutor) + triggerer [+ web server] over a DAG folder holding links to `dags`."""
+    home = Path(tempfile.mkdtemp(prefix="tokyobeta-airflow-cluster-"))
+    dags_folder = home / "dags"
+    dags_folder.mkdir()
+    for dag_file in dags:
+        (dags_folder / dag_file.name).symlink_to(dag_file.resolve())
+    metadata = postgres_server.start()
+    try:
+        database = "airflow"
+        env = {
+            **os.environ,
+            **airflow_env.settings(home),
+            **airflow_env.connections(mysql_url, aws_endpoint_url, region),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata.create_database(database),
+            "AIRFLOW__CORE__PARALLELISM": str(parallelism),
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            # An operator waits seconds, not minutes, for a new file or a newly runnable task.
+            "AIRFLOW__SCHEDULER__DAG_DIR_LIST_INTERVAL": "5",
+            "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "30",
+            "AIRFLOW__SCHEDULER__PARSING_PROCESSES": "1",
+            "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
+            "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "1",
+            "AIRFLOW__WEBSERVER__WORKERS": "1",
+            "AIRFLOW__API__AUTH_BACKENDS": "airflow.api.auth.backend.basic_auth",
+            "PYTHONPATH": str(REPO / "plugins"),
+            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            **(extra_env or {}),
+        }
+        cluster = AirflowCluster(home=home, env=env, metadata=metadata, database=database)
+    except BaseException:
+        metadata.stop()
+        raise
+    try:
+        cluster.cli("db", "migrate")
+        for name in ("scheduler", "triggerer"):
+            cluster.procs[name] = _spawn(cluster, name)
+        if webserver:
+            cluster.web_port = free_port()
+            cluster.procs["webserver"] = _spawn(cluster, "webserver", "--port", str(cluster.web_port))
+            wait_for_port(cluster.web_port, timeout=120, proc=cluster.procs["webserver"], what="airflow webserver")
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster
+
+
+def _spawn(cluster: AirflowCluster, name: str, *args: str) -> subprocess.Popen:
+    log = open(cluster.log(name), "wb")  # noqa: SIM115 - kept open for the process's lifetime
+    return subprocess.Popen(
+        [str(VENV_BIN / "airflow"), name, *args], env=cluster.env, stdout=log, stderr=subprocess.STDOUT
+    )
