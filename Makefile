@@ -58,6 +58,7 @@ demo: setup
 bench: setup
 	$(VENV)/bin/python bench/bench_staging.py
 	$(VENV)/bin/python bench/bench_kpi.py
+	$(VENV)/bin/python bench/bench_silver.py
 
 clean:
 	rm -rf $(VENV) $(DBT_VENV) dist .pytest_cache .ruff_cache

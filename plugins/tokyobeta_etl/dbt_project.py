@@ -52,6 +52,6 @@ def profile_config():
         profile_name=PROFILE_NAME,
         target_name=TARGET_NAME,
         profile_mapping=MysqlUserPasswordProfileMapping(
-            conn_id=config.MYSQL_CONN_ID, profile_args={"schema": "silver"}
+            conn_id=config.MYSQL_CONN_ID, profile_args={"schema": "silver", "threads": 4}
         ),
     )

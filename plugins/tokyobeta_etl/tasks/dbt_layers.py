@@ -7,13 +7,32 @@ that node's task and stops everything downstream of it), rendered from the built
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from cosmos import DbtTaskGroup, ExecutionConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
 
 from tokyobeta_etl import dbt_project
 
 
-def dbt_layer(layer: str, dag_file: str) -> DbtTaskGroup:
+@dataclass(frozen=True)
+class DbtExecution:
+    """How Cosmos runs the nodes. The shipped set-up is the default; bench/bench_silver.py measures the others."""
+
+    mode: ExecutionMode = ExecutionMode.LOCAL
+    test_behavior: TestBehavior = TestBehavior.BUILD
+    # A node's build runs only the tests all of whose parents are built by then ...
+    test_indirect_selection: TestIndirectSelection = TestIndirectSelection.CAUTIOUS
+    # ... and a test across two models (relationships) gets its own task after both.
+    detach_multiple_parents_tests: bool = True
+    dbt_executable: str | None = None  # None: dbt_project.dbt_executable()
+    operator_args: dict = field(default_factory=dict)  # added to every node's operator
+
+
+SHIPPED = DbtExecution()
+
+
+def dbt_layer(layer: str, dag_file: str, execution: DbtExecution = SHIPPED) -> DbtTaskGroup:
     """A task group with the nodes tagged `layer` (e.g. silver): seeds, models and their tests."""
     return DbtTaskGroup(
         group_id=layer,
@@ -24,25 +43,24 @@ def dbt_layer(layer: str, dag_file: str) -> DbtTaskGroup:
         ),
         profile_config=dbt_project.profile_config(),
         execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
+            execution_mode=execution.mode,
             invocation_mode=InvocationMode.SUBPROCESS,
-            dbt_executable_path=dbt_project.dbt_executable(dag_file),
-            # A node's build runs only the tests all of whose parents are built by then ...
-            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
+            dbt_executable_path=execution.dbt_executable or dbt_project.dbt_executable(dag_file),
+            test_indirect_selection=execution.test_indirect_selection,
         ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
             select=[f"tag:{layer}"],
-            test_behavior=TestBehavior.BUILD,
+            test_behavior=execution.test_behavior,
             enable_mock_profile=False,
-            # ... and a test across two models (relationships) gets its own task after both.
-            should_detach_multiple_parents_tests=True,
+            should_detach_multiple_parents_tests=execution.detach_multiple_parents_tests,
         ),
         operator_args={
             "vars": dbt_project.dbt_vars(),
             "env": dict(dbt_project.DBT_ENV),
             "append_env": True,
             "install_deps": False,
+            **execution.operator_args,
         },
         default_args={"retries": 2},  # a failing dbt test will not pass on a retry: alert sooner
     )
