@@ -63,8 +63,8 @@ SILVER_DDL = (
     ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4""",
     """CREATE TABLE silver.tenant_status_history (
         tenant_id INT UNSIGNED NOT NULL,
-        status INT NOT NULL,
-        contract_type INT NULL,
+        management_status_code INT NOT NULL,
+        legacy_contract_type INT NULL,
         valid_from DATE NOT NULL,
         valid_to DATE NULL,
         is_current TINYINT NOT NULL,

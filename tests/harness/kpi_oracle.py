@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from kpi_rows import Metric, Silver
+from .kpi_rows import Metric, Silver
 
 APPLICATION = {4, 5}
 FACT_MOVEIN = {4, 5, 6, 7, 9}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kpi_rows import Metric, Silver
+from harness.kpi_rows import Metric, Silver
 
 COMPUTED_AT = dt.datetime(2026, 2, 10, 22, 0, 5)
 # MySQL 8.0's default sql_mode: MariaDB runs the SQL under it too, so ONLY_FULL_GROUP_BY slips are caught here.
@@ -37,8 +37,8 @@ SILVER_DDL = (
     ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4""",
     """CREATE TABLE silver.tenant_status_history (
         tenant_id INT UNSIGNED NOT NULL,
-        status INT NOT NULL,
-        contract_type INT NULL,
+        management_status_code INT NOT NULL,
+        legacy_contract_type INT NULL,
         valid_from DATE NOT NULL,
         valid_to DATE NULL,
         is_current TINYINT NOT NULL,

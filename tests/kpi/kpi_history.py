@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from kpi_rows import Silver, Snap, scd2
+from harness.kpi_rows import Silver, Snap, scd2
 
 DAY = dt.timedelta(days=1)
 IN_SCOPE = {4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kpi_rows import Metric, Period, Silver, Snap
+from harness.kpi_rows import Metric, Period, Silver, Snap
 
 DAY0 = dt.date(2026, 3, 2)
 

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from kpi_db import MYSQL8_SQL_MODE
 from kpi_history import generate
-from kpi_oracle import run as oracle_run
+
+from harness.kpi_oracle import run as oracle_run
 
 FIRST = dt.date(2026, 1, 5)
 DAYS = 24

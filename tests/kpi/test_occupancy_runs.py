@@ -10,9 +10,9 @@ import MySQLdb
 import pytest
 from kpi_db import COMPUTED_AT
 from kpi_history import generate
-from kpi_oracle import run as oracle_run
-from kpi_rows import Silver
 
+from harness.kpi_oracle import run as oracle_run
+from harness.kpi_rows import Silver
 from tokyobeta_etl.kpi import OccupancyInputError, compute_occupancy_metrics
 
 FIRST = dt.date(2026, 1, 5)

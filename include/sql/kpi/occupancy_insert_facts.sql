@@ -80,16 +80,16 @@ candidate AS (
     -- Tenants with a period in the application set starting in the window.
     SELECT DISTINCT c.tenant_id
     FROM silver.tenant_status_history AS c
-    WHERE c.valid_from BETWEEN %(window_start)s AND %(as_of)s AND c.status IN (4, 5)
+    WHERE c.valid_from BETWEEN %(window_start)s AND %(as_of)s AND c.management_status_code IN (4, 5)
 ),
 
 period AS (
     -- All periods of those tenants, each with the status of the period before it (by valid_from; NULL: none).
     SELECT
         h.tenant_id,
-        h.status,
+        h.management_status_code AS status,
         h.valid_from,
-        LAG(h.status) OVER (PARTITION BY h.tenant_id ORDER BY h.valid_from) AS previous_status
+        LAG(h.management_status_code) OVER (PARTITION BY h.tenant_id ORDER BY h.valid_from) AS previous_status
     FROM silver.tenant_status_history AS h
     INNER JOIN candidate AS c ON h.tenant_id = c.tenant_id
 ),
