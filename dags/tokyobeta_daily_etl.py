@@ -1,4 +1,4 @@
-"""tokyobeta_daily_etl: the four morning dumps -> staging -> dbt silver (-> gold -> KPIs, in later layers)."""
+"""tokyobeta_daily_etl: the four morning dumps -> staging -> dbt silver -> dbt gold -> occupancy KPIs -> QuickSight."""
 
 from __future__ import annotations
 
@@ -9,22 +9,27 @@ from airflow import DAG
 from airflow.models.baseoperator import cross_downstream
 from airflow.models.param import Param
 
-from tokyobeta_etl import config
+from tokyobeta_etl import alerts, config
 from tokyobeta_etl.macros import USER_DEFINED_MACROS
 from tokyobeta_etl.tasks.dbt_layers import dbt_layer
+from tokyobeta_etl.tasks.kpi import occupancy_kpis
+from tokyobeta_etl.tasks.quicksight import quicksight_refresh
 from tokyobeta_etl.tasks.staging import create_schemas, load_dumps, publish_staging, snapshot_tenants, wait_for_dumps
 
 DOC_MD = """
 ### Tokyo Beta daily ETL
 
 **What it does.** At 07:00 JST it loads the source system's four dumps of the **batch date** (the JST date the run
-fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`) into `staging`, then
-builds the dbt `silver` layer (one task per seed and model, each running its own tests).
+fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`) into `staging`, builds
+the dbt `silver` and `gold` layers (one task per seed and model, each running its own tests), then the occupancy KPIs.
 
 ```
 wait_for_dumps ─┐
 create_schemas ─┴─> load_movings / load_tenants / load_rooms / load_inquiries -> snapshot_tenants -> publish_staging
                 -> silver (dbt: code seeds, stg_*, int_contracts, tenant_status_history, daily snapshots)
+                -> gold (dbt: new_contracts, moveouts, moveout_notices/_analysis/_summary, status transitions)
+                -> occupancy_kpis (gold.occupancy_daily_metrics: past days + a forward_days projection)
+                -> quicksight_datasets -> refresh_quicksight (one SPICE refresh per configured dataset)
 ```
 
 **Guarantees.** Each load streams its dump into `staging_load`, validates it (allowed statements only, the file's own
@@ -33,13 +38,22 @@ with the batch date. `publish_staging` swaps all five tables into `staging` with
 a half-loaded state, and the previous generation stays in `staging_prev`. A batch older than the published one is
 never published (its tenant snapshot is still rewritten).
 
+**Alerts.** A task that fails after its retries sends one SNS message (Variable `tokyobeta_sns_topic_arn`; unset:
+logged only) saying what failed and what to do. Every task but the (mapped) QuickSight refresh has an SLA: the run
+must be done by 08:00 JST (`TOKYOBETA_SLA_DEADLINE_JST`). Airflow checks SLAs of scheduled runs only, so a run
+still going after `dagrun_timeout` (6 h) is stopped and alerted too.
+
 **On-call.**
 - `wait_for_dumps` failed: the log names the missing keys. Ask the source owner for them; once in S3, clear the task.
 - `load_*` failed without retries: the dump is bad; the log names the file, table, column or statement. Staging still
   holds the previous complete data. Get a corrected dump, then clear the task (downstream included).
 - A table legitimately shrank: trigger the date again with `{"allow_shrink": true}`.
-- A `silver.*` task failed: its log holds dbt's output; a failing dbt test names the model and the test. Models
-  downstream of it did not run. Fix the data or the model, then clear the task.
+- A `silver.*` or `gold.*` task failed: its log holds dbt's output; a failing dbt test names the model and the test.
+  Models downstream of it did not run. Fix the data or the model, then clear the task.
+- `occupancy_kpis` failed: its log names the step; nothing was written (one transaction). Clear it once silver is
+  fixed. To recompute a longer past, trigger the date with `{"lookback_days": N}`.
+- `refresh_quicksight` failed: the tables are fresh; clear the task (a new ingestion id per try). No dataset
+  configured (`tokyobeta_quicksight_dataset_ids`): the refresh shows as skipped.
 - Any task can be cleared and re-run: every task is idempotent for its batch date.
 - Backfill batch dates D1..D2: `airflow dags backfill -s <D1 - 1 day> -e <D2 - 1 day> tokyobeta_daily_etl`
   (the logical date is the day before the batch date).
@@ -47,12 +61,14 @@ never published (its tenant snapshot is still rewritten).
 
 with DAG(
     dag_id=config.DAILY_DAG_ID,
-    description="Daily: S3 dumps -> staging (Aurora MySQL)",
+    description="Daily: S3 dumps -> staging -> silver -> gold -> occupancy KPIs -> QuickSight (Aurora MySQL)",
     schedule="0 7 * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz=config.TIMEZONE),
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=6),
+    sla_miss_callback=alerts.on_sla_miss,
+    on_failure_callback=alerts.on_run_failure,  # a run stopped by dagrun_timeout
     template_searchpath=[str(config.sql_dir(__file__))],
     user_defined_macros=USER_DEFINED_MACROS,
     render_template_as_native_obj=False,
@@ -62,6 +78,8 @@ with DAG(
         "retry_delay": dt.timedelta(minutes=2),
         "retry_exponential_backoff": True,
         "max_retry_delay": dt.timedelta(minutes=20),
+        "on_failure_callback": alerts.on_task_failure,  # once, after the last try
+        "sla": config.daily_sla(),  # after data_interval_end (07:00 JST): done by 08:00 JST by default
     },
     params={
         "lookback_days": Param(
@@ -92,6 +110,9 @@ with DAG(
     publish = publish_staging()
 
     silver = dbt_layer("silver", __file__)
+    gold = dbt_layer("gold", __file__)
+    kpis = occupancy_kpis()
+    datasets, refresh = quicksight_refresh()
 
     cross_downstream([dumps_ready, schemas_ready], loads)
-    loads >> snapshot >> publish >> silver
+    loads >> snapshot >> publish >> silver >> gold >> kpis >> datasets >> refresh

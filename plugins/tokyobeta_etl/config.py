@@ -5,6 +5,7 @@ Variables are read only inside tasks (never at DAG parse time), through `setting
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -31,6 +32,8 @@ VARIABLE_DEFAULTS: dict[str, str | None] = {
     "tokyobeta_dump_prefix": DEFAULT_PREFIX,
     "tokyobeta_sns_topic_arn": None,
     "tokyobeta_quicksight_dataset_ids": None,
+    # Wait for each SPICE ingestion to finish (a failed refresh then fails its task) or only start it.
+    "tokyobeta_quicksight_wait": "true",
     # Wall-clock JST time on the batch date after which the dump sensor gives up.
     "tokyobeta_dump_deadline_jst": "10:00",
     # A table may shrink by at most this share against the published generation (run param allow_shrink overrides).
@@ -64,3 +67,26 @@ def setting(name: str) -> str | None:
     if value is None or not str(value).strip():
         return VARIABLE_DEFAULTS[name]
     return str(value).strip()
+
+
+# The daily run fires at 07:00 JST; it must finish by this JST time (CONTRACT: dashboards fresh by 07:20; the alert
+# fires at 08:00 by default). Read from the environment when the DAG file is parsed (an Airflow Variable would
+# mean a database call at parse time); MWAA: set it as an Airflow configuration option `tokyobeta.sla_deadline_jst`
+# or the environment variable TOKYOBETA_SLA_DEADLINE_JST.
+DAILY_FIRE_JST = (7, 0)
+DEFAULT_SLA_DEADLINE_JST = "08:00"
+
+
+def daily_sla() -> dt.timedelta:
+    """How long after the 07:00 JST fire time the whole daily run must be done (Airflow task `sla`)."""
+    raw = os.environ.get("TOKYOBETA_SLA_DEADLINE_JST") or os.environ.get("AIRFLOW__TOKYOBETA__SLA_DEADLINE_JST")
+    raw = (raw or DEFAULT_SLA_DEADLINE_JST).strip()
+    try:
+        hours, minutes = (int(part) for part in raw.split(":"))
+        deadline = dt.timedelta(hours=hours, minutes=minutes)
+    except ValueError as err:
+        raise ValueError(f"TOKYOBETA_SLA_DEADLINE_JST must be HH:MM, got {raw!r}") from err
+    sla = deadline - dt.timedelta(hours=DAILY_FIRE_JST[0], minutes=DAILY_FIRE_JST[1])
+    if sla <= dt.timedelta(0):
+        raise ValueError(f"TOKYOBETA_SLA_DEADLINE_JST {raw} must be after the 07:00 JST fire time")
+    return sla

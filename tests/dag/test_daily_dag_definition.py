@@ -2,6 +2,7 @@
 
 import datetime as dt
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pendulum
@@ -66,6 +67,43 @@ def test_staging_tasks_in_pipeline_order(dag):
     assert sensor.mode == "reschedule"
 
 
+def test_layers_follow_each_other_silver_gold_then_the_kpis(dag):
+    silver = {t for t in dag.task_ids if t.startswith("silver.")}
+    gold = {t for t in dag.task_ids if t.startswith("gold.")}
+    models = ("new_contracts", "moveouts", "moveout_notices", "moveout_analysis", "moveout_summary")
+    assert {f"gold.{m}_model_build" for m in (*models, "tenant_status_transitions")} <= gold
+    first_gold = {t for t in gold if not dag.get_task(t).upstream_task_ids & gold}
+    last_silver = {t for t in silver if not dag.get_task(t).downstream_task_ids & silver}
+    for task in first_gold:
+        assert dag.get_task(task).upstream_task_ids == last_silver, task
+    publish = dag.get_task("publish_staging")
+    assert {t for t in silver if not dag.get_task(t).upstream_task_ids & silver} == publish.downstream_task_ids
+    kpis = dag.get_task("occupancy_kpis")
+    assert kpis.upstream_task_ids == {t for t in gold if not dag.get_task(t).downstream_task_ids & gold}
+    assert kpis.downstream_task_ids == {"quicksight_datasets"}
+    assert dag.get_task("quicksight_datasets").downstream_task_ids == {"refresh_quicksight"}
+
+
+def test_gold_tables_are_datasets_updated_by_the_kpi_task(dag):
+    from tokyobeta_etl.datasets import GOLD_TABLES
+
+    uris = {d.uri for d in dag.get_task("occupancy_kpis").outlets}
+    assert uris == {f"tokyobeta://gold/{t}" for t in GOLD_TABLES}
+    assert "occupancy_daily_metrics" in GOLD_TABLES and len(GOLD_TABLES) == 7
+
+
+def test_every_task_alerts_on_its_final_failure_and_has_the_sla(dag):
+    from tokyobeta_etl import alerts
+
+    assert dag.sla_miss_callback is alerts.on_sla_miss
+    assert dag.on_failure_callback is alerts.on_run_failure
+    for task in dag.tasks:
+        assert task.on_failure_callback is alerts.on_task_failure, task.task_id
+        assert task.on_retry_callback is None, task.task_id  # one message per failure, not per try
+        if task.task_id != "refresh_quicksight":  # Airflow refuses SLAs on mapped tasks
+            assert task.sla == dt.timedelta(hours=1), task.task_id  # 07:00 -> 08:00 JST
+
+
 def test_the_0700_run_on_2026_02_10_loads_the_20260210_dumps(dag):
     from airflow.timetables.base import DataInterval, TimeRestriction
 
@@ -93,32 +131,41 @@ def test_backfill_dates_resolve_like_scheduled_runs(dag):
     assert [batch_date_of(i.data_interval.end) for i in infos] == [dt.date(2026, 2, 10), dt.date(2026, 2, 11)]
 
 
-def test_sensor_keys_render_with_the_batch_date(dag, airflow_env):
+@contextmanager
+def rendered(dag, batch: dt.date, task_id: str, conf: dict | None = None):
+    """The task as a run for `batch` renders it (a throwaway manual run, removed afterwards)."""
     from airflow.models import DagRun
     from airflow.utils.session import create_session
     from airflow.utils.state import DagRunState
     from airflow.utils.types import DagRunType
 
-    logical = logical_date_for_batch(dt.date(2026, 2, 10))
+    logical = logical_date_for_batch(batch)
+    run_id = f"render_probe_{batch:%Y%m%d}"
     with create_session() as session:  # another test may have run this date already
         session.query(DagRun).filter(DagRun.dag_id == dag.dag_id, DagRun.execution_date == logical).delete()
     run = dag.create_dagrun(
-        run_id="render_probe_20260210",
+        run_id=run_id,
         run_type=DagRunType.MANUAL,
         execution_date=logical,
         data_interval=dag.timetable.infer_manual_data_interval(run_after=logical.add(days=1)),
         state=DagRunState.QUEUED,
+        conf=conf or {},
         external_trigger=True,
     )
     try:
-        ti = run.get_task_instance("wait_for_dumps")
-        ti.task = dag.get_task("wait_for_dumps")
+        ti = run.get_task_instance(task_id)
+        ti.task = dag.get_task(task_id)
         ti.render_templates()
-        assert ti.task.bucket_name == "jram-gghouse"
-        assert ti.task.bucket_key == [f"dumps/{s}_20260210.sql*" for s in ("movings", "tenants", "rooms", "inquiries")]
+        yield ti.task
     finally:
         with create_session() as session:
-            session.query(DagRun).filter(DagRun.run_id == "render_probe_20260210").delete()
+            session.query(DagRun).filter(DagRun.run_id == run_id).delete()
+
+
+def test_sensor_keys_render_with_the_batch_date(dag, airflow_env):
+    with rendered(dag, dt.date(2026, 2, 10), "wait_for_dumps") as sensor:
+        assert sensor.bucket_name == "jram-gghouse"
+        assert sensor.bucket_key == [f"dumps/{s}_20260210.sql*" for s in ("movings", "tenants", "rooms", "inquiries")]
 
 
 @pytest.mark.parametrize(
@@ -151,3 +198,8 @@ def test_bad_params_are_refused_before_any_task_runs(dag, airflow_env, conf, fra
     assert fragment in str(err.value)
     assert DagRun.find(dag_id=dag.dag_id, run_id="bad_params_probe") == []
     assert "from 0 to" in dag.params.get_param(next(iter(conf))).description
+
+
+def test_kpi_task_renders_the_batch_date_and_the_run_params(dag, airflow_env):
+    with rendered(dag, dt.date(2026, 2, 20), "occupancy_kpis", {"lookback_days": 10, "forward_days": 0}) as kpis:
+        assert kpis.op_kwargs == {"batch": "2026-02-20", "lookback_days": "10", "forward_days": "0"}

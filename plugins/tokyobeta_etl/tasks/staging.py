@@ -8,7 +8,6 @@ from airflow.operators.python import PythonOperator
 from airflow.providers.mysql.operators.mysql import MySqlOperator
 
 from tokyobeta_etl import config
-from tokyobeta_etl.alerts import on_dump_sensor_failure
 from tokyobeta_etl.contract import DUMP_FILES
 from tokyobeta_etl.sensors import BUCKET_TEMPLATE, DumpSensor, dump_key_patterns
 from tokyobeta_etl.staging.load_task import load_dump_task
@@ -25,7 +24,6 @@ def wait_for_dumps() -> DumpSensor:
         poke_interval=300,
         timeout=dt.timedelta(hours=8).total_seconds(),  # hard cap; the JST deadline normally ends it first
         retries=0,  # waiting is the sensor's own job; a timeout is final
-        on_failure_callback=on_dump_sensor_failure,
         doc_md="Waits for the four dumps of the batch date (`.sql` or `.sql.gz`) until `tokyobeta_dump_deadline_jst`.",
     )
 
