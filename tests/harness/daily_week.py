@@ -1,0 +1,133 @@
+"""A run of simulated days, what the warehouse held after each, and the checks of silver and gold against the
+simulator's ground truth. Used by tests/dag/test_daily_week.py (the days through a real Airflow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from tokyobeta_etl.contract import DEFAULT_BUCKET, DUMP_FILES, MOVEIN_STATUSES
+
+from . import warehouse as wh
+from .dbt_runner import query
+from .kpi_rows import Metric, Period, Silver, Snap
+
+DAY1 = dt.date(2026, 2, 9)
+DAYS = 10
+SEED, SCALE = 7, 0.05
+HISTORY = ("silver.tenant_room_snapshot_daily", "silver.room_count_daily")
+LAYERS = ("silver", "gold")
+
+
+@dataclass
+class Week:
+    days: list[dt.date]
+    truths: list[dict]
+    statuses: list[dict[int, tuple[int, int]]]  # per day: tenant id -> (status, contract_type), from the simulator
+    fingerprints: list[dict[str, str]] = field(default_factory=list)  # silver and gold after each day
+    history_rows: list[dict[str, str]] = field(default_factory=list)  # per day: history table -> digest of that date
+    silver: list[Silver] = field(default_factory=list)  # the KPI's silver inputs after each day
+    metrics: list[dict[dt.date, Metric]] = field(default_factory=list)  # gold.occupancy_daily_metrics after each day
+
+
+def simulate_week(s3, day1: dt.date = DAY1, days: int = DAYS) -> Week:
+    """The week's dumps into S3 (as harness.runs.simulate_to_s3 writes them), its truth, and every tenant's
+    (status, contract_type) on each dump date straight from the simulator's state."""
+    from tokyobeta_etl.sim import DumpOptions, S3Sink, Simulator
+    from tokyobeta_etl.sim.engine import file_name
+
+    sink, options = S3Sink(DEFAULT_BUCKET, "dumps/", client=s3), DumpOptions()
+    sim = Simulator(day1, seed=SEED, scale=SCALE)
+    week = Week([], [], [])
+    for index in range(days):
+        if index:
+            sim.advance()
+        for stem in DUMP_FILES:
+            sink.put(file_name(stem, sim.today, options), sim.dump(stem, options))
+        week.days.append(sim.today)
+        week.truths.append(sim.truth())
+        week.statuses.append({t.id: (t.status, t.contract_type) for t in sim.state.tenants})
+    return week
+
+
+def date_digest(server, table: str, day: dt.date) -> str:
+    h = hashlib.sha256()
+    for row in query(server, f"SELECT * FROM {table} WHERE snapshot_date = %s ORDER BY 1, 2", (day,)):
+        h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def record_day(server, week: Week, day: dt.date) -> None:
+    week.fingerprints.append(wh.fingerprint(server, LAYERS))
+    week.history_rows.append({t: date_digest(server, t, day) for t in HISTORY})
+    week.silver.append(read_silver(server))
+    week.metrics.append(read_metrics(server))
+
+
+def read_silver(server) -> Silver:
+    """The three silver tables the KPI reads, as the oracle takes them."""
+    snaps = query(
+        server,
+        "SELECT snapshot_date, tenant_id, moving_id, apartment_id, room_id, management_status_code, tenant_type, "
+        "move_in_date, moveout_date, moveout_plans_date, is_room_primary FROM silver.tenant_room_snapshot_daily",
+    )
+    periods = query(
+        server,
+        "SELECT tenant_id, management_status_code, legacy_contract_type, valid_from, valid_to, is_current "
+        "FROM silver.tenant_status_history",
+    )
+    counts = query(server, "SELECT snapshot_date, total_rooms FROM silver.room_count_daily")
+    return Silver([Snap(*r) for r in snaps], [Period(*r) for r in periods], dict(counts))
+
+
+def read_metrics(server) -> dict[dt.date, Metric]:
+    rows = query(server, f"SELECT {', '.join(Metric._fields)} FROM gold.occupancy_daily_metrics")
+    return {r[0]: Metric(*r) for r in rows}
+
+
+def assert_matches_truth(server, week: Week) -> None:
+    """Every day's snapshot rows, occupied rooms, move-ins/outs and room count; the current models hold the last day."""
+    movein = ", ".join(str(s) for s in sorted(MOVEIN_STATUSES))
+    for day, truth in zip(week.days, week.truths, strict=True):
+        rows, primary, moveins, moveouts = query(
+            server,
+            "SELECT COUNT(*), SUM(is_room_primary), "
+            f"COUNT(DISTINCT CASE WHEN management_status_code IN ({movein}) AND move_in_date = snapshot_date "
+            "THEN CONCAT(apartment_id, '/', room_id) END), "
+            "COUNT(DISTINCT CASE WHEN moveout_plans_date = snapshot_date THEN CONCAT(apartment_id, '/', room_id) END) "
+            "FROM silver.tenant_room_snapshot_daily WHERE snapshot_date = %s",
+            (day,),
+        )[0]
+        assert (rows, primary) == (truth["snapshot_rows"], truth["occupied_rooms"]), day
+        assert (moveins, moveouts) == (truth["new_moveins"], truth["new_moveouts"]), day
+        total = query(server, "SELECT total_rooms FROM silver.room_count_daily WHERE snapshot_date = %s", (day,))
+        assert total == [(truth["total_rooms"],)], day
+    latest = week.truths[-1]["row_counts"]
+    for table in ("movings", "tenants", "apartments", "rooms", "inquiries"):
+        assert wh.count(server, f"silver.stg_{table}") == latest[table], table
+    assert query(server, "SELECT MIN(snapshot_date), MAX(snapshot_date) FROM silver.room_count_daily") == [
+        (week.days[0], week.days[-1])
+    ]
+
+
+def assert_history_reproduces_status_changes(server, week: Week) -> None:
+    """SCD2: one period per run of identical (status, contract type) days of each tenant, the last one current."""
+    expected: dict[int, list[tuple]] = {}
+    for day, statuses in zip(week.days, week.statuses, strict=True):
+        for tenant, pair in statuses.items():
+            periods = expected.setdefault(tenant, [])
+            if not periods or periods[-1][1:] != pair:
+                periods.append((day, *pair))
+    got: dict[int, list[tuple]] = {}
+    for tenant, valid_from, status, contract_type in query(
+        server,
+        "SELECT tenant_id, valid_from, management_status_code, legacy_contract_type "
+        "FROM silver.tenant_status_history ORDER BY tenant_id, valid_from",
+    ):
+        got.setdefault(tenant, []).append((valid_from, status, contract_type))
+    assert got == expected
+    changed = sum(1 for periods in expected.values() if len(periods) > 1)
+    assert changed >= 10, "the week should hold status changes to compare"
+    current = query(server, "SELECT COUNT(*) FROM silver.tenant_status_history WHERE valid_to IS NULL")
+    assert current == [(len(expected),)]
