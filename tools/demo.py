@@ -3,7 +3,8 @@
 Starts a throwaway MySQL-compatible server (or uses TOKYOBETA_DEMO_MYSQL_URL, an admin URL of a server of yours)
 and a moto S3 stand-in, creates the pipeline's least-privilege user with the shipped grants, simulates the source
 system's dumps for a few days into the bucket, runs those days through Airflow with `airflow dags backfill`, and
-prints what was loaded. Everything lives under .demo/ and is removed on the next run.
+prints what was loaded and built (staging, silver, gold, the occupancy KPIs) beside the simulator's truth.
+Everything lives under .demo/ and is removed on the next run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
-from harness import airflow_env, moto_server, mysql_server, warehouse  # noqa: E402
+from harness import airflow_env, moto_server, mysql_server, postgres_server, warehouse  # noqa: E402
 from tokyobeta_etl.batch_date import logical_date_for_batch  # noqa: E402
 from tokyobeta_etl.contract import DEFAULT_BUCKET, STAGING_TABLES  # noqa: E402
 from tokyobeta_etl.sim import S3Sink, simulate  # noqa: E402
@@ -60,6 +61,11 @@ def main() -> int:
     url = os.environ.get("TOKYOBETA_DEMO_MYSQL_URL")
     db = mysql_server.from_url(url) if url else mysql_server.start()
     s3 = moto_server.start()
+    metadata = postgres_server.start()
+    # A deployment's executor: tasks in parallel (LocalExecutor needs a real metadata database, not SQLite).
+    os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = metadata.create_database("airflow")
+    os.environ["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
+    os.environ["AIRFLOW__CORE__PARALLELISM"] = "4"
     try:
         print(f"MySQL-compatible server: {db.host}:{db.port} ({db.flavor}); moto: {s3.endpoint_url}")
         etl = warehouse.create_etl_user(db)
@@ -115,6 +121,7 @@ def main() -> int:
         if not args.keep:
             s3.stop()
             db.stop()
+            metadata.stop()
     return 0
 
 
@@ -154,6 +161,29 @@ def report(db, days) -> None:
             f"  {d}  {int(occupied):>6,} ({t['occupied_rooms']:,})  {rows:>6,} ({t['snapshot_rows']:,})  "
             f"{total:>6,} ({t['total_rooms']:,})  occupancy {int(occupied) / total:.1%}"
         )
+    print("\ngold marts (rows):")
+    for table in ("new_contracts", "moveouts", "moveout_notices", "moveout_analysis", "moveout_summary"):
+        cur.execute(f"SELECT COUNT(*) FROM gold.{table}")
+        print(f"  gold.{table:<26} {cur.fetchone()[0]:>8,}")
+    cur.execute("SELECT COUNT(*) FROM gold.tenant_status_transitions")
+    print(f"  gold.{'tenant_status_transitions':<26} {cur.fetchone()[0]:>8,}")
+    cur.execute(
+        "SELECT snapshot_date, applications, new_moveins, new_moveouts, period_end_rooms, total_rooms, occupancy_rate "
+        "FROM gold.occupancy_daily_metrics WHERE is_projection = 0 ORDER BY snapshot_date"
+    )
+    print("\ngold.occupancy_daily_metrics, fact days: applications / move-ins / move-outs / occupied / rate")
+    for d, apps, moveins, moveouts, occupied, total, rate in cur.fetchall():
+        t = truth.get(d, {})
+        print(
+            f"  {d}  {apps:>4} ({t.get('applications', '-')})  {moveins:>4} ({t.get('new_moveins', '-')})  "
+            f"{moveouts:>4} ({t.get('new_moveouts', '-')})  {occupied:>6,} of {total:,}  {rate}"
+        )
+    cur.execute(
+        "SELECT MIN(snapshot_date), MAX(snapshot_date), MIN(occupancy_rate), MAX(occupancy_rate) "
+        "FROM gold.occupancy_daily_metrics WHERE is_projection = 1"
+    )
+    first, last, low, high = cur.fetchone()
+    print(f"  projection {first} .. {last}: occupancy rate {low} .. {high}")
     conn.close()
 
 
