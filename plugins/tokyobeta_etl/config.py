@@ -38,6 +38,8 @@ VARIABLE_DEFAULTS: dict[str, str | None] = {
     "tokyobeta_dump_deadline_jst": "10:00",
     # A table may shrink by at most this share against the published generation (run param allow_shrink overrides).
     "tokyobeta_max_shrink_share": "0.2",
+    # Previous generations kept of each full-rebuild silver and gold table (ops.bak__*; restore-backup).
+    "tokyobeta_backup_generations": "3",
 }
 
 

@@ -40,6 +40,7 @@ def dbt_vars() -> dict[str, str]:
     return {
         "batch_date": "{{ tokyobeta.batch_iso(data_interval_end) }}",
         "batch_schema": "{{ tokyobeta.batch_schema(data_interval_end, tokyobeta.staging_tables) }}",
+        "backup_generations": "{{ tokyobeta.setting('tokyobeta_backup_generations') }}",
     }
 
 

@@ -1,5 +1,5 @@
-"""The dbt project itself: it parses with no database, lands in `silver`, documents itself, and refuses a run
-without its batch date."""
+"""The dbt project itself: it parses with no database, lands in `silver` and `gold`, documents itself, keeps
+previous generations of its full-rebuild tables, and refuses a run without its batch date."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ SILVER_MODELS = {
     "tenant_status_history": "table",
     "tenant_room_snapshot_daily": "incremental",
     "room_count_daily": "incremental",
+}
+GOLD_MODELS = {
+    "new_contracts": "table",
+    "moveouts": "table",
+    "moveout_notices": "table",
+    "moveout_analysis": "table",
+    "moveout_summary": "table",
+    "tenant_status_transitions": "table",
 }
 SEEDS = {
     "code_tenant_status",
@@ -54,18 +62,25 @@ def nodes(manifest: dict, kind: str) -> dict[str, dict]:
 
 
 def test_parse_writes_a_manifest_without_a_database(manifest):
-    assert set(nodes(manifest, "model")) == set(SILVER_MODELS)
+    assert set(nodes(manifest, "model")) == set(SILVER_MODELS) | set(GOLD_MODELS)
     assert set(nodes(manifest, "seed")) == SEEDS
 
 
-def test_every_silver_model_and_seed_lands_in_silver_with_the_silver_tag_and_a_description(manifest):
+def test_every_model_and_seed_lands_in_its_layer_with_its_tag_and_a_description(manifest):
     for name, node in {**nodes(manifest, "model"), **nodes(manifest, "seed")}.items():
-        assert node["schema"] == "silver", name
-        assert "silver" in node["tags"], name
+        layer = "gold" if name in GOLD_MODELS else "silver"
+        assert node["schema"] == layer, name
+        assert layer in node["tags"] and {"silver", "gold"} - {layer} - set(node["tags"]), name
         assert node["description"].strip(), name
     for name, node in nodes(manifest, "model").items():
-        assert node["config"]["materialized"] == SILVER_MODELS[name], name
+        assert node["config"]["materialized"] == {**SILVER_MODELS, **GOLD_MODELS}[name], name
         assert all(c["description"].strip() for c in node["columns"].values()), name
+
+
+def test_every_full_rebuild_table_keeps_its_previous_generations(manifest):
+    for name, node in nodes(manifest, "model").items():
+        keeps = any("keep_generations" in h["sql"] for h in node["config"]["pre-hook"])
+        assert keeps == (node["config"]["materialized"] == "table"), name
 
 
 def test_history_models_are_delete_insert_on_the_batch_date_and_never_fully_refreshed(manifest):

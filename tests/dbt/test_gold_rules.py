@@ -134,3 +134,21 @@ def test_tenant_status_transitions_follow_the_scd2_history(gold):
         (102, D("2026-02-02"), 9, "居住中", 14, "Move-out Notice Received", 0),
         (102, D("2026-02-03"), 14, "退去通知", 9, "In Residence", 0),
     ]
+
+
+def test_every_column_of_every_gold_table_is_documented(gold, dbt):
+    import json
+
+    manifest = json.loads((dbt.target_dir / "manifest.json").read_text())
+    documented = {
+        n["name"]: set(n["columns"])
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["schema"] == "gold"
+    }
+    actual: dict[str, set[str]] = {}
+    for table, column in rows(
+        gold, "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'gold'"
+    ):
+        actual.setdefault(table, set()).add(column)
+    assert set(actual) == set(documented)
+    assert {t: sorted(actual[t] - documented[t]) for t in actual if actual[t] - documented[t]} == {}

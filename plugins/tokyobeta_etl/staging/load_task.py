@@ -32,9 +32,16 @@ def shrink_baseline(cur, batch: dt.date) -> dict[str, int] | None:
 
 
 def load_dump_to_load_area(
-    stem: str, *, batch: dt.date, allow_shrink: bool = False, run_id: str | None = None, try_number: int | None = None
+    stem: str,
+    *,
+    batch: dt.date,
+    allow_shrink: bool = False,
+    run_id: str | None = None,
+    try_number: int | None = None,
+    record_audit: bool = True,
 ) -> dict:
-    """Stream one dump from S3 into staging_load, validated and tagged. Used by the DAG and the on-call CLI."""
+    """Stream one dump from S3 into staging_load, validated and tagged. Used by the DAG and the on-call CLI
+    (`reload --check-only` passes record_audit=False: a check leaves ops.load_audit as it was)."""
     from airflow.providers.amazon.aws.hooks.s3 import S3Hook
     from airflow.providers.mysql.hooks.mysql import MySqlHook
 
@@ -66,7 +73,8 @@ def load_dump_to_load_area(
         for r in rows:
             r.outcome, r.finished_at, r.error_message = "failed", audit.utcnow(), f"{type(err).__name__}: {err}"
         try:
-            _write_audit(hook, rows)
+            if record_audit:
+                _write_audit(hook, rows)
         except Exception:  # the load's own error is the one to raise; the audit failure is logged beside it
             log.exception("could not record the failed load of %s in ops.load_audit", obj.key)
         raise
@@ -74,7 +82,8 @@ def load_dump_to_load_area(
         table = result.tables[r.table_name]
         r.outcome, r.finished_at, r.rows_loaded = "loaded", audit.utcnow(), table.rows
         r.dump_bytes, r.dump_sha256 = result.bytes, result.sha256
-    _write_audit(hook, rows)
+    if record_audit:
+        _write_audit(hook, rows)
     summary = {t: r.rows for t, r in result.tables.items()}
     log.info("%s: loaded %s in %.1f s (sha256 %s)", obj.file_name, summary, result.seconds, result.sha256)
     return {"key": obj.key, "bytes": result.bytes, "sha256": result.sha256, "rows": summary}

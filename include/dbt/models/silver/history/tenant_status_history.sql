@@ -1,4 +1,7 @@
-{{ config(post_hook="{{ ensure_primary_key(this, ['tenant_id', 'valid_from']) }}") }}
+{{ config(
+    pre_hook="{{ keep_generations(this) }}",
+    post_hook="{{ ensure_primary_key(this, ['tenant_id', 'valid_from']) }}",
+) }}
 -- SCD2 of each tenant's (status, contract_type) from staging.tenant_daily_snapshots, rebuilt in full every run
 -- (a re-run past date rewrites its snapshot rows, so the whole history is recomputed, set-based).
 -- Gaps and islands: within a tenant's snapshots in date order, the row number minus the row number among the rows

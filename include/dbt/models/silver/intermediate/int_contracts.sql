@@ -1,4 +1,4 @@
-{{ config(post_hook=[
+{{ config(pre_hook="{{ keep_generations(this) }}", post_hook=[
     "{{ ensure_primary_key(this, ['moving_id']) }}",
     "{{ ensure_index(this, 'ix_int_contracts_tenant_room', ['tenant_id', 'apartment_id', 'room_id'], unique=true) }}",
 ]) }}
