@@ -131,6 +131,8 @@ def airflow_cluster(request, mysql_server, etl_user, moto_server, airflow_cluste
             # include/ is a copy elsewhere: name the repository's dbt venv (it is not beside the copy)
             "TOKYOBETA_DBT_EXECUTABLE": str(ac.REPO / ".dbt-venv" / "bin" / "dbt"),
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+            # alerts go to a topic the tests create in moto (harness.airflow_cluster.ALERT_TOPIC)
+            "AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN": ac.ALERT_TOPIC_ARN,
         },
     )
     try:

@@ -14,6 +14,7 @@ import pytest
 
 from harness import daily_week
 from harness import warehouse as wh
+from harness.airflow_cluster import alert_queue
 from harness.dbt_runner import DbtResult, query
 from harness.kpi_oracle import run as oracle_run
 from harness.runs import fire_time
@@ -50,6 +51,7 @@ def week(airflow_cluster, mysql_server, moto_server) -> daily_week.Week:
     moto_server.reset()
     s3 = moto_server.client("s3")
     s3.create_bucket(Bucket=DEFAULT_BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    airflow_cluster.alerts = alert_queue(moto_server)  # after the reset: the topic the cluster publishes to
     week = daily_week.simulate_week(s3)
     for day in week.days:
         run_day(airflow_cluster, day)
@@ -100,6 +102,19 @@ def test_the_database_password_is_in_no_log_and_no_written_file(week, airflow_cl
         if path.is_file() and secret in path.read_bytes()
     ]
     assert leaked == []
+
+
+def test_green_runs_send_no_alert_and_a_failed_task_sends_exactly_one(week, airflow_cluster):
+    assert airflow_cluster.alerts() == []  # ten green days
+    missing = week.days[-1] + dt.timedelta(days=2)  # no dumps were written for this date
+    run_id = airflow_cluster.trigger(DAG_ID, fire_time(missing), run_id=f"alert_probe__{missing}")
+    assert airflow_cluster.wait_for_run(DAG_ID, run_id) == "failed"
+    states = {t.task_id: t.state for t in airflow_cluster.task_instances(DAG_ID, run_id)}
+    assert states["wait_for_dumps"] == "failed" and states["publish_staging"] == "upstream_failed"
+    (message,) = airflow_cluster.alerts()  # the sensor's; upstream_failed tasks and the failed run add none
+    assert message["subject"] == f"[tokyobeta] FAILED tokyobeta_daily_etl.wait_for_dumps batch {missing}"
+    assert f"s3://jram-gghouse/dumps/movings_{missing:%Y%m%d}" in message["body"]
+    assert "Contact the source system's owner" in message["body"]
 
 
 def test_every_day_matches_the_simulators_truth(week, mysql_server):

@@ -23,6 +23,31 @@ from .ports import free_port, wait_for_port
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
 TERMINAL_RUN_STATES = {"success", "failed"}
+# moto's default account: the topic's ARN is known before moto has it, so the cluster can start with it
+ALERT_TOPIC = "tokyobeta-cluster-alerts"
+ALERT_TOPIC_ARN = f"arn:aws:sns:ap-northeast-1:123456789012:{ALERT_TOPIC}"
+
+
+def alert_queue(moto):
+    """Create the cluster's alert topic with an SQS queue subscribed; returns a function draining the queue into
+    [{"subject", "body"}]."""
+    sns, sqs = moto.client("sns"), moto.client("sqs")
+    arn = sns.create_topic(Name=ALERT_TOPIC)["TopicArn"]
+    assert arn == ALERT_TOPIC_ARN, arn
+    url = sqs.create_queue(QueueName=ALERT_TOPIC)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
+
+    def drain() -> list[dict]:
+        out = []
+        while got := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages"):
+            for m in got:
+                envelope = json.loads(m["Body"])
+                out.append({"subject": envelope.get("Subject"), "body": envelope["Message"]})
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return out
+
+    return drain
 
 
 @dataclass

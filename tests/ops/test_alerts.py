@@ -136,3 +136,37 @@ def test_an_sla_miss_names_the_missed_and_the_blocking_tasks(topic):
     assert message["subject"] == "[tokyobeta] SLA MISSED sla_probe: not finished by 08:00 JST"
     assert "Missed SLA: occupancy_kpis\n" in message["body"]
     assert "Still blocking (not finished): occupancy_kpis\n" in message["body"]
+
+
+def test_sns_unreachable_leaves_every_task_its_own_outcome(airflow_env, monkeypatch, caplog):
+    """A DAG run with SNS down: the failing task still fails (after its retries), the others still succeed, and
+    the lost alert is logged."""
+    from airflow import DAG
+    from airflow.operators.python import PythonOperator
+
+    from harness.ports import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN", "arn:aws:sns:ap-northeast-1:123456789012:gone")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_AWS_DEFAULT",
+        json.dumps({"conn_type": "aws", "login": "testing", "password": "testing",
+                    "extra": {"endpoint_url": dead, "region_name": "ap-northeast-1"}}),
+    )  # fmt: skip
+
+    def boom():
+        raise RuntimeError("load failed")
+
+    with DAG(
+        dag_id="alert_probe_sns_down",
+        schedule=None,
+        start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Tokyo"),
+        default_args={"retries": 1, "retry_delay": dt.timedelta(0), "on_failure_callback": alerts.on_task_failure},
+    ) as dag:
+        PythonOperator(task_id="fine", python_callable=lambda: "ok")
+        PythonOperator(task_id="broken", python_callable=boom)
+    with caplog.at_level(logging.INFO, logger="tokyobeta_etl.alerts"):
+        run = dag.test(execution_date=pendulum.datetime(2026, 2, 10, 7, tz="Asia/Tokyo"))
+    states = {ti.task_id: (ti.state, ti.try_number) for ti in run.get_task_instances()}
+    assert states == {"fine": ("success", 1), "broken": ("failed", 2)}
+    assert caplog.text.count("ALERT not published to SNS topic") == 1  # the final failure only
