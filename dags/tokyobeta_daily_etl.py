@@ -40,8 +40,8 @@ never published (its tenant snapshot is still rewritten).
 
 **Alerts.** A task that fails after its retries sends one SNS message (Variable `tokyobeta_sns_topic_arn`; unset:
 logged only) saying what failed and what to do. Every task but the (mapped) QuickSight refresh has an SLA: the run
-must be done by 08:00 JST (`TOKYOBETA_SLA_DEADLINE_JST`). Airflow checks SLAs of scheduled runs only, so a run
-still going after `dagrun_timeout` (6 h) is stopped and alerted too.
+must be done by 08:00 JST (`TOKYOBETA_SLA_DEADLINE_JST`); Airflow flags each daily interval not done by then
+(README, "Alerts"). A run still going after `dagrun_timeout` (6 h) is stopped and alerted too.
 
 **On-call.**
 - `wait_for_dumps` failed: the log names the missing keys. Ask the source owner for them; once in S3, clear the task.

@@ -211,7 +211,8 @@ def on_run_failure(context) -> None:
 
 
 def on_sla_miss(dag, task_list, blocking_task_list, slas, blocking_tis) -> None:
-    """The DAG's sla_miss_callback (Airflow 2: scheduled runs only; see README "Alerts")."""
+    """The DAG's sla_miss_callback: every interval Airflow found late since each task's last success, in one
+    message (README "Alerts")."""
     missed = sorted({sla.task_id for sla in slas})
     blocking = sorted({ti.task_id for ti in blocking_tis})
     sla = dag.default_args.get("sla")

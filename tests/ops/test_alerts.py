@@ -118,8 +118,7 @@ def test_missing_dumps_alert_names_the_keys_and_the_next_step():
 
 
 def test_an_sla_miss_names_the_missed_and_the_blocking_tasks(topic):
-    """The callback as the scheduler calls it (Airflow 2 checks SLAs of scheduled runs only: the real-scheduler
-    test is in the end-to-end suite); here its message, read back from the queue."""
+    """The callback as Airflow's DAG processor calls it; here its message, read back from the queue."""
     from airflow import DAG
     from airflow.models import SlaMiss, TaskInstance
     from airflow.operators.empty import EmptyOperator
