@@ -11,6 +11,7 @@ import json
 import logging
 
 import pendulum
+import pytest
 
 from tokyobeta_etl import alerts
 
@@ -43,16 +44,21 @@ def test_no_topic_configured_logs_the_alert_only(airflow_env, monkeypatch, caplo
     assert "ALERT tokyobeta sla_missed" in text and "not set (logged only)" in text
 
 
-def test_sns_unreachable_is_logged_and_does_not_raise(airflow_env, monkeypatch, caplog):
+@pytest.fixture
+def sns_down(airflow_env, monkeypatch):
+    """A configured topic behind an endpoint where nothing listens."""
     from harness.ports import free_port
 
-    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    dead = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN", "arn:aws:sns:ap-northeast-1:123456789012:gone")
     monkeypatch.setenv(
         "AIRFLOW_CONN_AWS_DEFAULT",
         json.dumps({"conn_type": "aws", "login": "testing", "password": "testing",
                     "extra": {"endpoint_url": dead, "region_name": "ap-northeast-1"}}),
     )  # fmt: skip
+
+
+def test_sns_unreachable_is_logged_and_does_not_raise(sns_down, caplog):
     alert = alerts.sla_miss_alert(dag_id="d", missed=["t"], blocking=["u"], deadline="1:00:00")
     started = dt.datetime.now()
     with caplog.at_level(logging.INFO, logger="tokyobeta_etl.alerts"):
@@ -137,21 +143,11 @@ def test_an_sla_miss_names_the_missed_and_the_blocking_tasks(topic):
     assert "Still blocking (not finished): occupancy_kpis\n" in message["body"]
 
 
-def test_sns_unreachable_leaves_every_task_its_own_outcome(airflow_env, monkeypatch, caplog):
+def test_sns_unreachable_leaves_every_task_its_own_outcome(sns_down, caplog):
     """A DAG run with SNS down: the failing task still fails (after its retries), the others still succeed, and
     the lost alert is logged."""
     from airflow import DAG
     from airflow.operators.python import PythonOperator
-
-    from harness.ports import free_port
-
-    dead = f"http://127.0.0.1:{free_port()}"
-    monkeypatch.setenv("AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN", "arn:aws:sns:ap-northeast-1:123456789012:gone")
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_AWS_DEFAULT",
-        json.dumps({"conn_type": "aws", "login": "testing", "password": "testing",
-                    "extra": {"endpoint_url": dead, "region_name": "ap-northeast-1"}}),
-    )  # fmt: skip
 
     def boom():
         raise RuntimeError("load failed")
