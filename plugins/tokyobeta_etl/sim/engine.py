@@ -96,14 +96,21 @@ def simulate(
     options: DumpOptions = DEFAULT_OPTIONS,
     progress: bool = False,
     params: Params | None = None,
+    history_start: date | None = None,
 ) -> Iterator[DayResult]:
     """Write the four dumps and the truth file for `days` dates from `start` to `sink`, yielding each day's result.
 
-    sink=None computes the truth only (nothing is rendered or written).
+    sink=None computes the truth only (nothing is rendered or written). history_start (<= start): build the source
+    on that date and step it, writing nothing, up to `start`; the files of a date are then the same whichever window
+    they are written in, as long as seed, scale and history_start are.
     """
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
-    sim = Simulator(start, seed=seed, scale=scale, params=params)
+    if history_start is not None and history_start > start:
+        raise ValueError(f"history_start {history_start} is after start {start}")
+    sim = Simulator(history_start or start, seed=seed, scale=scale, params=params)
+    while sim.today < start:
+        sim.advance()
     bar = _progress(days, progress)
     try:
         for index in range(days):
