@@ -17,7 +17,7 @@ MANIFEST    := $(DBT_PROJECT)/target/manifest.json
 DBT_SOURCES := $(DBT_PROJECT)/dbt_project.yml $(shell find $(DBT_PROJECT)/models $(DBT_PROJECT)/macros \
                  $(DBT_PROJECT)/seeds $(DBT_PROJECT)/tests -type f 2>/dev/null)
 
-.PHONY: setup manifest test lint demo bench dbt-lock clean
+.PHONY: setup manifest bundle test lint demo bench dbt-lock clean up down
 
 setup: $(VENV)/.installed $(DBT_VENV)/.installed $(MANIFEST)
 
@@ -40,6 +40,11 @@ $(DBT_VENV)/.installed: requirements-dbt.txt $(DBT_LOCK)
 	$(DBT_VENV)/bin/pip install $(PIP_QUIET) -r requirements-dbt.txt --constraint $(DBT_LOCK)
 	touch $@
 
+# The Amazon MWAA deployment (dags/, plugins.zip, requirements.txt, startup.sh): README, "Deploy to MWAA".
+BUNDLE_DIR ?= dist/mwaa
+bundle: $(MANIFEST)
+	$(PYTHON) tools/build_bundle.py --out $(BUNDLE_DIR)
+
 dbt-lock:
 	$(DBT_VENV)/bin/pip freeze --exclude-editable | sed '1i # Full pin of the dbt virtualenv (pip freeze after installing requirements-dbt.txt). Regenerate with `make dbt-lock`.' > $(DBT_LOCK)
 
@@ -59,6 +64,13 @@ bench: setup
 	$(VENV)/bin/python bench/bench_staging.py
 	$(VENV)/bin/python bench/bench_kpi.py
 	$(VENV)/bin/python bench/bench_silver.py
+
+# The local UI (docker compose; README "Local UI with docker compose"): http://localhost:8080
+up:
+	docker compose up -d --build
+
+down:
+	docker compose down -v
 
 clean:
 	rm -rf $(VENV) $(DBT_VENV) dist .pytest_cache .ruff_cache
