@@ -55,8 +55,9 @@ must be done by 08:00 JST (`TOKYOBETA_SLA_DEADLINE_JST`); Airflow flags each dai
 - `refresh_quicksight` failed: the tables are fresh; clear the task (a new ingestion id per try). No dataset
   configured (`tokyobeta_quicksight_dataset_ids`): the refresh shows as skipped.
 - Any task can be cleared and re-run: every task is idempotent for its batch date.
-- Backfill batch dates D1..D2: `airflow dags backfill -s <D1 - 1 day> -e <D2 - 1 day> tokyobeta_daily_etl`
-  (the logical date is the day before the batch date).
+- Backfill batch dates D1..D2: `airflow dags backfill -s <D1 - 1 day>T07:00:00+09:00 -e <D2 - 1 day>T07:00:00+09:00
+  tokyobeta_daily_etl` (the logical date is the day before the batch date, 07:00 JST; a bare date would be read as
+  midnight UTC and miss D1). Add `--reset-dagruns --yes` to run dates again.
 """
 
 with DAG(

@@ -116,8 +116,9 @@ def airflow_cluster_include(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def airflow_cluster(request, mysql_server, etl_user, moto_server, airflow_cluster_include):
-    """A real Airflow (PostgreSQL metadata DB, scheduler with the LocalExecutor, triggerer) running dags/ against
-    the harness servers as the ETL user. The scheduler makes no runs of its own: tests trigger and clear them."""
+    """A real Airflow (PostgreSQL metadata DB, scheduler with the LocalExecutor, triggerer, web server) running dags/
+    against the harness servers as the ETL user. The scheduler makes no runs of its own: tests trigger, backfill and
+    clear them."""
     from harness import airflow_cluster as ac
     from harness import moto_server as mt
 
@@ -126,6 +127,7 @@ def airflow_cluster(request, mysql_server, etl_user, moto_server, airflow_cluste
         mysql_url=mysql_server.url(etl_user.user, etl_user.password),
         aws_endpoint_url=moto_server.endpoint_url,
         region=mt.REGION,
+        webserver=True,
         extra_env={
             "TOKYOBETA_INCLUDE_DIR": str(airflow_cluster_include),
             # include/ is a copy elsewhere: name the repository's dbt venv (it is not beside the copy)

@@ -1,7 +1,8 @@
 """The one definition of a run's batch date: the Asia/Tokyo calendar date of `data_interval_end`.
 
 The run that fires 2026-02-10 07:00 JST has data_interval_end 2026-02-10 07:00 JST and loads the `_20260210` dumps.
-Its logical date (data_interval_start) is the day before: `airflow dags backfill -s 2026-02-09` starts at batch 02-10.
+Its logical date (data_interval_start) is the day before, 07:00 JST: `airflow dags backfill -s
+2026-02-09T07:00:00+09:00` starts at batch 02-10 (a bare `-s 2026-02-09` is midnight UTC and starts at 02-11).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Ten simulated days through the daily DAG in a real Airflow (scheduler, LocalExecutor, PostgreSQL metadata DB):
-staging, the Cosmos silver and gold groups (one task per dbt node) and the occupancy KPI task. Silver and gold are
-checked against the simulator's truth, the KPI table against an independent oracle after every day. Then what the
-on-call engineer does: clear a whole run, clear one model task, re-run a past day, and a code-table row broken on
-purpose.
+"""Seven simulated days through the daily DAG in a real Airflow (scheduler, LocalExecutor, triggerer, web server,
+PostgreSQL metadata DB), driven as people drive it: days 1-3 with `airflow dags backfill` exactly as the README
+writes it, days 4-6 triggered, and day 7 with one dump late: its sensor fails and alerts, the dump arrives, and the
+failed task is cleared through the REST API. Silver and gold are checked against the simulator's truth, the KPI table
+against an independent oracle. Then what the on-call engineer does: clear a whole run, clear one model task, re-run a
+past day with a backfill, and a code-table row broken on purpose; and the web server's API and pages.
 """
 
 from __future__ import annotations
@@ -14,15 +15,24 @@ import pytest
 
 from harness import daily_week
 from harness import warehouse as wh
-from harness.airflow_cluster import alert_queue
+from harness.airflow_cluster import REPO, alert_queue
 from harness.dbt_runner import DbtResult, query
 from harness.kpi_oracle import run as oracle_run
 from harness.runs import fire_time
+from tokyobeta_etl.batch_date import logical_date_for_batch
 from tokyobeta_etl.contract import DEFAULT_BUCKET
 
 pytestmark = pytest.mark.slow
 
 DAG_ID = "tokyobeta_daily_etl"
+BACKFILLED = 3  # days 1-3 by one `airflow dags backfill`
+LATE_DUMP = "inquiries"  # the last day's late dump
+FACT_DAYS = "SELECT snapshot_date FROM gold.occupancy_daily_metrics WHERE is_projection = 0 ORDER BY 1"
+
+
+def backfill_args(first: dt.date, last: dt.date) -> tuple[str, str]:
+    """-s/-e as the README writes them: the day before each batch date, 07:00 JST."""
+    return (f"{first - dt.timedelta(days=1)}T07:00:00+09:00", f"{last - dt.timedelta(days=1)}T07:00:00+09:00")
 
 
 def run_day(cluster, day: dt.date) -> str:
@@ -45,6 +55,17 @@ def clear(cluster, day: dt.date, *task_regex: str) -> None:
     cluster.cli(*args)
 
 
+def hold_back(s3, day: dt.date, stem: str) -> tuple[str, bytes]:
+    """Take one simulated dump out of the bucket: it is late."""
+    from tokyobeta_etl.sim import DumpOptions
+    from tokyobeta_etl.sim.engine import file_name
+
+    key = f"dumps/{file_name(stem, day, DumpOptions())}"
+    body = s3.get_object(Bucket=DEFAULT_BUCKET, Key=key)["Body"].read()
+    s3.delete_object(Bucket=DEFAULT_BUCKET, Key=key)
+    return key, body
+
+
 @pytest.fixture(scope="module")
 def week(airflow_cluster, mysql_server, moto_server) -> daily_week.Week:
     wh.reset(mysql_server)
@@ -53,9 +74,39 @@ def week(airflow_cluster, mysql_server, moto_server) -> daily_week.Week:
     s3.create_bucket(Bucket=DEFAULT_BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
     airflow_cluster.alerts = alert_queue(moto_server)  # after the reset: the topic the cluster publishes to
     week = daily_week.simulate_week(s3)
-    for day in week.days:
-        run_day(airflow_cluster, day)
+    days, last = week.days, week.days[-1]
+    late_key, late_body = hold_back(s3, last, LATE_DUMP)
+
+    airflow_cluster.backfill(DAG_ID, *backfill_args(days[0], days[BACKFILLED - 1]))
+    backfilled = [r for r in airflow_cluster.dag_runs(DAG_ID) if r.run_type == "backfill"]
+    assert [r.logical_date for r in backfilled] == [logical_date_for_batch(day) for day in days[:BACKFILLED]]
+    week.run_ids = [r.run_id for r in backfilled]
+    week.facts["gold_after_backfill"] = {
+        "facts": [d for (d,) in query(mysql_server, FACT_DAYS)],
+        "notices_as_of": [d for (d,) in query(mysql_server, "SELECT DISTINCT as_of_date FROM gold.moveout_notices")],
+    }
+    daily_week.record_backfilled_days(mysql_server, week, BACKFILLED)
+    for day in days[BACKFILLED:-1]:
+        week.run_ids.append(run_day(airflow_cluster, day))
         daily_week.record_day(mysql_server, week, day)
+    week.facts["alerts_after_green_days"] = airflow_cluster.alerts()
+
+    # the last day: one dump late. The sensor gives up (the day's 10:00 JST deadline is long past) and alerts.
+    run_id = airflow_cluster.trigger(DAG_ID, fire_time(last), run_id=f"week__{last}")
+    week.run_ids.append(run_id)
+    assert airflow_cluster.wait_for_run(DAG_ID, run_id) == "failed"
+    week.facts["late_day_states"] = {t.task_id: t.state for t in airflow_cluster.task_instances(DAG_ID, run_id)}
+    week.facts["late_day_alerts"] = airflow_cluster.alerts()
+    # ... the source owner delivers it; the on-call engineer clears the failed task, downstream included, by REST
+    s3.put_object(Bucket=DEFAULT_BUCKET, Key=late_key, Body=late_body)
+    week.facts["late_day_cleared"] = airflow_cluster.api(
+        "POST",
+        f"dags/{DAG_ID}/clearTaskInstances",
+        {"dry_run": False, "dag_run_id": run_id, "task_ids": ["wait_for_dumps"], "include_downstream": True,
+         "only_failed": False, "reset_dag_runs": True},
+    )  # fmt: skip
+    assert airflow_cluster.wait_for_run(DAG_ID, run_id) == "success", failed_tasks(airflow_cluster, run_id)
+    daily_week.record_day(mysql_server, week, last)
     return week
 
 
@@ -72,8 +123,7 @@ def dbt_summaries(cluster, run_id: str) -> dict[str, str]:
 
 
 def test_every_day_runs_green_with_every_dbt_test_passing(week, airflow_cluster):
-    for day in week.days:
-        run_id = f"week__{day}"
+    for run_id in week.run_ids:
         tasks = {t.task_id: t.state for t in airflow_cluster.task_instances(DAG_ID, run_id)}
         assert tasks.pop("refresh_quicksight") == "skipped"  # no QuickSight dataset configured
         assert set(tasks.values()) == {"success"}
@@ -104,17 +154,38 @@ def test_the_database_password_is_in_no_log_and_no_written_file(week, airflow_cl
     assert leaked == []
 
 
-def test_green_runs_send_no_alert_and_a_failed_task_sends_exactly_one(week, airflow_cluster):
-    assert airflow_cluster.alerts() == []  # ten green days
-    missing = week.days[-1] + dt.timedelta(days=2)  # no dumps were written for this date
-    run_id = airflow_cluster.trigger(DAG_ID, fire_time(missing), run_id=f"alert_probe__{missing}")
-    assert airflow_cluster.wait_for_run(DAG_ID, run_id) == "failed"
-    states = {t.task_id: t.state for t in airflow_cluster.task_instances(DAG_ID, run_id)}
+def test_backfill_runs_the_three_days_in_date_order(week, airflow_cluster):
+    runs = [r for r in airflow_cluster.dag_runs(DAG_ID) if r.run_type == "backfill"]
+    assert [r.run_id for r in runs] == week.run_ids[:BACKFILLED]
+    assert [r.state for r in runs] == ["success"] * BACKFILLED
+    # max_active_runs=1: each day starts once the one before it is done
+    for before, after in zip(runs, runs[1:], strict=False):
+        assert before.end <= after.start, (before, after)
+    # gold after the backfill: KPI facts for exactly the three days, the marts as of the third
+    expected = {"facts": week.days[:BACKFILLED], "notices_as_of": [week.days[BACKFILLED - 1]]}
+    assert week.facts["gold_after_backfill"] == expected
+
+
+def test_green_runs_send_no_alert_and_the_failed_sensor_exactly_one(week):
+    assert week.facts["alerts_after_green_days"] == []  # the green days before
+    states = week.facts["late_day_states"]
     assert states["wait_for_dumps"] == "failed" and states["publish_staging"] == "upstream_failed"
-    (message,) = airflow_cluster.alerts()  # the sensor's; upstream_failed tasks and the failed run add none
-    assert message["subject"] == f"[tokyobeta] FAILED tokyobeta_daily_etl.wait_for_dumps batch {missing}"
-    assert f"s3://jram-gghouse/dumps/movings_{missing:%Y%m%d}" in message["body"]
+    (message,) = week.facts["late_day_alerts"]  # the sensor's; upstream_failed tasks and the failed run add none
+    last = week.days[-1]
+    assert message["subject"] == f"[tokyobeta] FAILED tokyobeta_daily_etl.wait_for_dumps batch {last}"
+    assert f"s3://jram-gghouse/dumps/{LATE_DUMP}_{last:%Y%m%d}" in message["body"]
+    assert f"movings_{last:%Y%m%d}" not in message["body"]  # only the late dump is named
     assert "Contact the source system's owner" in message["body"]
+
+
+def test_the_late_day_cleared_through_the_rest_api_ends_green(week, airflow_cluster):
+    run_id = week.run_ids[-1]
+    cleared = {(t["task_id"], t["dag_run_id"]) for t in week.facts["late_day_cleared"]["task_instances"]}
+    assert ("wait_for_dumps", run_id) in cleared and ("occupancy_kpis", run_id) in cleared
+    tis = {t.task_id: t for t in airflow_cluster.task_instances(DAG_ID, run_id)}
+    assert tis["wait_for_dumps"].try_number == 2  # failed once, then ran again after the clear
+    assert {t.state for name, t in tis.items() if name != "refresh_quicksight"} == {"success"}
+    assert airflow_cluster.alerts() == []  # the healed run sends nothing more
 
 
 def test_every_day_matches_the_simulators_truth(week, mysql_server):
@@ -127,11 +198,13 @@ def test_status_history_reproduces_the_simulators_status_changes(week, mysql_ser
 
 def test_occupancy_kpis_match_the_oracle_after_every_day(week):
     """The oracle (plain Python, sharing nothing with tokyobeta_etl.kpi) replays each day's run from the silver
-    tables as they stood after it, with the DAG's default params; every column of every row must agree."""
+    tables as they stood after it, with the DAG's default params; every column of every row must agree after each
+    run observed (the backfill's last day and every day after it)."""
     expected = {}
     for day, silver, metrics in zip(week.days, week.silver, week.metrics, strict=True):
         expected = oracle_run(expected, silver, day, lookback_days=3, forward_days=90)
-        assert metrics == expected, f"after the run of {day}"
+        if metrics is not None:  # None: a backfilled day before the backfill's last, not observed on its own
+            assert metrics == expected, f"after the run of {day}"
     final = week.metrics[-1]
     assert len([m for m in final.values() if m.is_projection]) == 90
     assert sum(m.applications for m in final.values()) > 0, "the days should hold applications to count"
@@ -175,6 +248,7 @@ def _periods(week) -> dict[int, list]:
 
 
 def test_clearing_the_latest_run_leaves_silver_and_gold_identical(week, airflow_cluster, mysql_server):
+    """Also: the day healed through the REST API (above) left the same tables as this clean run of it gives."""
     clear(airflow_cluster, week.days[-1])
     assert airflow_cluster.wait_for_run(DAG_ID, f"week__{week.days[-1]}") == "success"
     assert wh.fingerprint(mysql_server, daily_week.LAYERS) == week.fingerprints[-1]
@@ -190,9 +264,11 @@ def test_clearing_one_model_task_leaves_silver_and_gold_identical(week, airflow_
 
 
 def test_day_3_again_after_the_last_day_leaves_every_table_as_it_was(week, airflow_cluster, mysql_server):
+    """Day 3 was backfilled: it is re-run as the README says, with a backfill that resets its run."""
     day3 = week.days[2]
-    clear(airflow_cluster, day3)
-    assert airflow_cluster.wait_for_run(DAG_ID, f"week__{day3}") == "success"
+    airflow_cluster.backfill(DAG_ID, *backfill_args(day3, day3), "--reset-dagruns", "--yes")
+    (run,) = (r for r in airflow_cluster.dag_runs(DAG_ID) if r.run_id == week.run_ids[2])
+    assert run.state == "success" and run.end > airflow_cluster.run_times(DAG_ID, week.run_ids[-1])[1]
     # day 3's history rows are exactly its first run's; stg_*, int_contracts, tenant_status_history and the gold
     # marts still show the last day; the KPI rows of day 3's window are recomputed as they were: silver and gold as
     # a whole are what they were after the last day.
@@ -302,3 +378,66 @@ def test_broken_rows_fail_the_custom_tests(week, mysql_server, dbt):
             f"UPDATE silver.tenant_status_history SET is_current = 1 WHERE tenant_id = {other} AND valid_to IS NULL",
         )
     assert wh.fingerprint(mysql_server, daily_week.LAYERS) == week.fingerprints[-1]
+
+
+# -- the web server: REST API, pages, a screenshot --------------------------------------------------------------------
+FRESHNESS_DAG_ID = "tokyobeta_freshness_check"
+SCREENSHOT = REPO / "docs" / "images" / "daily_dag_graph.png"
+
+
+def test_the_rest_api_answers_for_both_dags_and_their_runs(week, airflow_cluster):
+    daily = airflow_cluster.api("GET", f"dags/{DAG_ID}")
+    assert (daily["is_paused"], daily["owners"], daily["max_active_runs"]) == (False, ["data-platform"], 1)
+    assert {t["name"] for t in daily["tags"]} == {"tokyobeta", "etl", "daily"}
+    runs = airflow_cluster.api("GET", f"dags/{DAG_ID}/dagRuns?limit=100")["dag_runs"]
+    assert set(week.run_ids) <= {r["dag_run_id"] for r in runs}
+    assert {r["state"] for r in runs if r["dag_run_id"] in week.run_ids} == {"success"}
+    last = airflow_cluster.api("GET", f"dags/{DAG_ID}/dagRuns/{week.run_ids[-1]}")
+    assert last["data_interval_end"].startswith(f"{week.days[-2]}T22:00:00")  # 07:00 JST on the batch date, in UTC
+
+    freshness = airflow_cluster.api("GET", f"dags/{FRESHNESS_DAG_ID}")
+    assert freshness["is_paused"] is False and freshness["schedule_interval"]["value"] == "0 9 * * *"
+    # a freshness run triggered through the API checks the last batch date: everything is fresh
+    day = week.days[-1]
+    run_id = f"api__{day}"
+    airflow_cluster.api(
+        "POST", f"dags/{FRESHNESS_DAG_ID}/dagRuns", {"dag_run_id": run_id, "logical_date": f"{day}T09:00:00+09:00"}
+    )
+    assert airflow_cluster.wait_for_run(FRESHNESS_DAG_ID, run_id) == "success"
+    (run,) = airflow_cluster.api("GET", f"dags/{FRESHNESS_DAG_ID}/dagRuns")["dag_runs"]
+    assert (run["dag_run_id"], run["state"]) == (run_id, "success")
+    tis = airflow_cluster.api("GET", f"dags/{FRESHNESS_DAG_ID}/dagRuns/{run_id}/taskInstances")["task_instances"]
+    assert [(t["task_id"], t["state"]) for t in tis] == [("check_freshness", "success")]
+
+
+def test_the_web_server_serves_the_grid_and_graph_pages(week, airflow_cluster):
+    import requests
+
+    for path in (f"dags/{DAG_ID}/grid", f"dags/{DAG_ID}/grid?tab=graph", f"dags/{DAG_ID}/graph"):
+        page = requests.get(f"{airflow_cluster.web_url}/{path}", timeout=60)
+        assert page.status_code == 200 and DAG_ID in page.text, (path, page.status_code)
+    graph = requests.get(f"{airflow_cluster.web_url}/object/graph_data?dag_id={DAG_ID}", timeout=60).json()
+    top = [node["id"] for node in graph["nodes"]["children"]]
+    assert {"wait_for_dumps", "publish_staging", "silver", "gold", "occupancy_kpis", "refresh_quicksight"} <= set(top)
+    into_kpis = {e["source_id"] for e in graph["edges"] if e["target_id"] == "occupancy_kpis"}
+    assert into_kpis and all(source.startswith("gold.") for source in into_kpis), into_kpis
+
+
+def test_a_headless_browser_renders_the_graph_and_takes_its_screenshot(week, airflow_cluster, tmp_path):
+    """The graph of the healed last day, as the browser draws it. TOKYOBETA_UPDATE_SCREENSHOT=1 also writes it to
+    docs/images/ for the README."""
+    import os
+    import shutil
+
+    from harness import browser
+
+    url = f"{airflow_cluster.web_url}/dags/{DAG_ID}/grid?tab=graph&dag_run_id={week.run_ids[-1]}"
+    dom = browser.rendered_dom(url)
+    for label in ("wait_for_dumps", "publish_staging", "occupancy_kpis", "refresh_quicksight"):
+        assert label in dom, f"the rendered graph does not show {label}"
+    png = browser.screenshot(url, tmp_path / "graph.png")
+    assert browser.png_size(png) == browser.WINDOW
+    assert png.stat().st_size > 40_000, "a near-empty picture: the graph was not drawn"
+    if os.environ.get("TOKYOBETA_UPDATE_SCREENSHOT") == "1":
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, SCREENSHOT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -62,13 +63,49 @@ class TaskInstance:
 
 
 @dataclass
+class DagRun:
+    run_id: str
+    run_type: str
+    logical_date: dt.datetime
+    state: str
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+
+# The web server's admin (REST API, basic auth). The test web server also shows its pages read-only to anonymous
+# visitors (webserver_config.py below), so that a headless browser can take a screenshot without logging in.
+WEB_ADMIN = "admin"
+WEB_CONFIG = """# harness: anonymous visitors may look (Viewer) so that a headless browser needs no login
+AUTH_ROLE_PUBLIC = "Viewer"
+WTF_CSRF_ENABLED = True
+"""
+
+
+@dataclass
 class AirflowCluster:
     home: Path
     env: dict[str, str]
     metadata: postgres_server.PostgresServer
     database: str
     web_port: int | None = None
+    web_password: str | None = None
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def web_url(self) -> str:
+        assert self.web_port, "the cluster was started without a web server"
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def api(self, method: str, path: str, json_body: dict | None = None, expect: int = 200) -> dict:
+        """The stable REST API (/api/v1) as an operator's script calls it: basic auth as the admin."""
+        import requests
+
+        response = requests.request(
+            method, f"{self.web_url}/api/v1/{path.lstrip('/')}", json=json_body,
+            auth=(WEB_ADMIN, self.web_password), timeout=60,
+        )  # fmt: skip
+        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text[:2000]}"
+        return response.json()
 
     # -- driving it -------------------------------------------------------------------------------------------
     def cli(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -101,6 +138,24 @@ class AirflowCluster:
             return rows and rows[0][0] in TERMINAL_RUN_STATES and rows[0][0]
 
         return self._poll(state, timeout, f"run {dag_id}/{run_id} to finish (scheduler log: {self.log('scheduler')})")
+
+    def start_daemons(self) -> None:
+        for name in ("scheduler", "triggerer"):
+            self.procs[name] = _spawn(self, name)
+
+    def backfill(self, dag_id: str, start: str, end: str, *extra: str, timeout: float = 1800) -> None:
+        """`airflow dags backfill` exactly as the README writes it; runs in this process's CLI, not the scheduler."""
+        if "scheduler" in self.procs:
+            self.wait_for_dag(dag_id)
+        self.cli("dags", "backfill", dag_id, "-s", start, "-e", end, *extra, timeout=timeout)
+
+    def dag_runs(self, dag_id: str) -> list[DagRun]:
+        rows = self._query(
+            "SELECT run_id, run_type, execution_date, state, start_date, end_date FROM dag_run WHERE dag_id = %s "
+            "ORDER BY execution_date",
+            (dag_id,),
+        )
+        return [DagRun(*row) for row in rows]
 
     def run_times(self, dag_id: str, run_id: str) -> tuple[dt.datetime, dt.datetime]:
         ((start, end),) = self._query(
@@ -178,10 +233,13 @@ def start(
     region: str,
     parallelism: int = 4,
     webserver: bool = False,
+    daemons: bool = True,
     extra_env: dict[str, str] | None = None,
 ) -> AirflowCluster:
-    """Scheduler (LocalExecutor) + triggerer [+ web server] over a DAG folder holding links to `dags`."""
+    """Scheduler (LocalExecutor) + triggerer [+ web server] over a DAG folder holding links to `dags`.
+    daemons=False: the metadata database only; the caller prepares history, then calls start_daemons()."""
     home = Path(tempfile.mkdtemp(prefix="tokyobeta-airflow-cluster-"))
+    (home / "webserver_config.py").write_text(WEB_CONFIG)
     dags_folder = home / "dags"
     dags_folder.mkdir()
     for dag_file in dags:
@@ -206,6 +264,8 @@ def start(
             "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "1",
             "AIRFLOW__WEBSERVER__WORKERS": "1",
             "AIRFLOW__API__AUTH_BACKENDS": "airflow.api.auth.backend.basic_auth",
+            "AIRFLOW__WEBSERVER__SECRET_KEY": secrets.token_hex(16),
+            "AIRFLOW__WEBSERVER__CONFIG_FILE": str(home / "webserver_config.py"),
             "PYTHONPATH": str(REPO / "plugins"),
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
             **(extra_env or {}),
@@ -216,9 +276,14 @@ def start(
         raise
     try:
         cluster.cli("db", "migrate")
-        for name in ("scheduler", "triggerer"):
-            cluster.procs[name] = _spawn(cluster, name)
+        if daemons:
+            cluster.start_daemons()
         if webserver:
+            cluster.web_password = secrets.token_urlsafe(16)
+            cluster.cli(
+                "users", "create", "--role", "Admin", "--username", WEB_ADMIN, "--password", cluster.web_password,
+                "--email", "admin@example.invalid", "--firstname", "Harness", "--lastname", "Admin",
+            )  # fmt: skip
             cluster.web_port = free_port()
             cluster.procs["webserver"] = _spawn(cluster, "webserver", "--port", str(cluster.web_port))
             wait_for_port(cluster.web_port, timeout=120, proc=cluster.procs["webserver"], what="airflow webserver")

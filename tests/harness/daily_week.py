@@ -14,7 +14,9 @@ from .dbt_runner import query
 from .kpi_rows import Metric, Period, Silver, Snap
 
 DAY1 = dt.date(2026, 2, 9)
-DAYS = 10
+# Whole-DAG days cost ~85 s each here: a week through the real Airflow; many more days of the same rules run through
+# cheaper paths (tests/kpi: the KPI against its oracle over generated multi-week histories; tests/sim).
+DAYS = 7
 SEED, SCALE = 7, 0.05
 HISTORY = ("silver.tenant_room_snapshot_daily", "silver.room_count_daily")
 LAYERS = ("silver", "gold")
@@ -28,7 +30,9 @@ class Week:
     fingerprints: list[dict[str, str]] = field(default_factory=list)  # silver and gold after each day
     history_rows: list[dict[str, str]] = field(default_factory=list)  # per day: history table -> digest of that date
     silver: list[Silver] = field(default_factory=list)  # the KPI's silver inputs after each day
-    metrics: list[dict[dt.date, Metric]] = field(default_factory=list)  # gold.occupancy_daily_metrics after each day
+    metrics: list[dict[dt.date, Metric] | None] = field(default_factory=list)  # the KPI table after each day
+    run_ids: list[str] = field(default_factory=list)  # each day's DAG run
+    facts: dict = field(default_factory=dict)  # what a test module noted on the way (alerts, states, API answers)
 
 
 def simulate_week(s3, day1: dt.date = DAY1, days: int = DAYS) -> Week:
@@ -63,6 +67,27 @@ def record_day(server, week: Week, day: dt.date) -> None:
     week.history_rows.append({t: date_digest(server, t, day) for t in HISTORY})
     week.silver.append(read_silver(server))
     week.metrics.append(read_metrics(server))
+
+
+def record_backfilled_days(server, week: Week, count: int) -> None:
+    """After one backfill of the first `count` days: the last of them as record_day does it; the days before it as far
+    as they can be known afterwards. Their history rows were written by their own run only (incremental on the date);
+    the KPI's silver inputs as they stood after each: snapshot rows and room counts up to the day, and the SCD2
+    history cut at the day (a period still open then was the current one). What the KPI table and the whole layers
+    held between the runs was not observed (None)."""
+    final = read_silver(server)
+    for day in week.days[: count - 1]:
+        week.fingerprints.append(None)
+        week.history_rows.append({t: date_digest(server, t, day) for t in HISTORY})
+        history = [
+            p if p.valid_to is not None and p.valid_to < day else p._replace(valid_to=None, is_current=1)
+            for p in final.history
+            if p.valid_from <= day
+        ]
+        snaps = [r for r in final.snapshots if r.snapshot_date <= day]
+        week.silver.append(Silver(snaps, history, {d: n for d, n in final.room_counts.items() if d <= day}))
+        week.metrics.append(None)
+    record_day(server, week, week.days[count - 1])
 
 
 def read_silver(server) -> Silver:
