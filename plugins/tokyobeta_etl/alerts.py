@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from tokyobeta_etl import config
+from tokyobeta_etl.batch_date import batch_date_of
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,13 @@ def task_failure_alert(
     return Alert("task_failed", _subject(f"[tokyobeta] FAILED {dag_id}.{task_id} batch {batch}"), body)
 
 
-def sla_miss_alert(*, dag_id: str, missed: list[str], blocking: list[str], deadline: str) -> Alert:
+def sla_miss_alert(
+    *, dag_id: str, missed: list[str], blocking: list[str], deadline: str, late_batches: list[str] = ()
+) -> Alert:
     body = (
         f"DAG:        {dag_id}\n"
         f"Deadline:   {deadline}\n"
+        f"Late batch: {', '.join(late_batches) or '-'}\n"
         f"Missed SLA: {', '.join(missed) or '-'}\n"
         f"Still blocking (not finished): {', '.join(blocking) or '-'}\n\n"
         "What to do:\nThe dashboards are not fresh yet. Look at the blocking tasks in the grid view: a sensor still "
@@ -212,10 +216,33 @@ def on_run_failure(context) -> None:
 
 def on_sla_miss(dag, task_list, blocking_task_list, slas, blocking_tis) -> None:
     """The DAG's sla_miss_callback: every interval Airflow found late since each task's last success, in one
-    message (README "Alerts")."""
+    message (README "Alerts").
+
+    Airflow 2 dates an SLA miss by the fire time it was due after (a data_interval_end): its JST date is the late
+    batch. The tasks Airflow itself passes as blocking are those of the run *starting* then, usually none yet; the
+    ones that matter are the unfinished tasks of the run *ending* then, looked up here."""
     missed = sorted({sla.task_id for sla in slas})
-    blocking = sorted({ti.task_id for ti in blocking_tis})
+    due = sorted({sla.execution_date for sla in slas})
+    blocking = sorted({ti.task_id for ti in blocking_tis} | set(_unfinished_tasks_of_runs_ending(dag.dag_id, due)))
     sla = dag.default_args.get("sla")
     fire_hour, fire_minute = config.DAILY_FIRE_JST
     deadline = (dt.datetime(2000, 1, 1, fire_hour, fire_minute) + sla).strftime("%H:%M JST") if sla else "its SLA"
-    publish(sla_miss_alert(dag_id=dag.dag_id, missed=missed, blocking=blocking, deadline=deadline))
+    late = sorted({str(batch_date_of(when)) for when in due})
+    publish(sla_miss_alert(dag_id=dag.dag_id, missed=missed, blocking=blocking, deadline=deadline, late_batches=late))
+
+
+def _unfinished_tasks_of_runs_ending(dag_id: str, ends: list[dt.datetime]) -> list[str]:
+    from airflow.models import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    if not ends:
+        return []
+    with create_session() as session:
+        runs = session.scalars(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.data_interval_end.in_(ends)))
+        return [
+            ti.task_id
+            for run in runs
+            for ti in run.get_task_instances(session=session)
+            if ti.state not in ("success", "skipped")
+        ]

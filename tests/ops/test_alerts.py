@@ -139,6 +139,7 @@ def test_an_sla_miss_names_the_missed_and_the_blocking_tasks(topic):
     alerts.on_sla_miss(dag, "occupancy_kpis on 2026-02-09", "occupancy_kpis", slas, blocking)
     (message,) = topic()
     assert message["subject"] == "[tokyobeta] SLA MISSED sla_probe: not finished by 08:00 JST"
+    assert "Late batch: 2026-02-09\n" in message["body"]  # the JST date of the fire time the run was due after
     assert "Missed SLA: occupancy_kpis\n" in message["body"]
     assert "Still blocking (not finished): occupancy_kpis\n" in message["body"]
 
