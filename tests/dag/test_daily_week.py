@@ -1,9 +1,9 @@
 """Seven simulated days through the daily DAG in a real Airflow (scheduler, LocalExecutor, triggerer, web server,
 PostgreSQL metadata DB), driven as people drive it: days 1-3 with `airflow dags backfill` exactly as the README
-writes it, days 4-6 triggered, and day 7 with one dump late: its sensor fails and alerts, the dump arrives, and the
-failed task is cleared through the REST API. Silver and gold are checked against the simulator's truth, the KPI table
-against an independent oracle. Then what the on-call engineer does: clear a whole run, clear one model task, re-run a
-past day with a backfill, and a code-table row broken on purpose; and the web server's API and pages.
+writes it, days 4-7 triggered; then day 7's whole run cleared with one dump withdrawn: its sensor fails and alerts,
+the dump arrives again, and the failed task is cleared through the REST API. Silver and gold are checked against the
+simulator's truth, the KPI table against an independent oracle. Then what the on-call engineer does: clear one model
+task, re-run a past day with a backfill, and a code-table row broken on purpose; and the web server's API and pages.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 DAG_ID = "tokyobeta_daily_etl"
 BACKFILLED = 3  # days 1-3 by one `airflow dags backfill`
-LATE_DUMP = "inquiries"  # the last day's late dump
+LATE_DUMP = "inquiries"  # the last day's withdrawn dump
 FACT_DAYS = "SELECT snapshot_date FROM gold.occupancy_daily_metrics WHERE is_projection = 0 ORDER BY 1"
 
 
@@ -75,7 +75,6 @@ def week(airflow_cluster, mysql_server, moto_server) -> daily_week.Week:
     airflow_cluster.alerts = alert_queue(moto_server)  # after the reset: the topic the cluster publishes to
     week = daily_week.simulate_week(s3)
     days, last = week.days, week.days[-1]
-    late_key, late_body = hold_back(s3, last, LATE_DUMP)
 
     airflow_cluster.backfill(DAG_ID, *backfill_args(days[0], days[BACKFILLED - 1]))
     backfilled = [r for r in airflow_cluster.dag_runs(DAG_ID) if r.run_type == "backfill"]
@@ -86,18 +85,20 @@ def week(airflow_cluster, mysql_server, moto_server) -> daily_week.Week:
         "notices_as_of": [d for (d,) in query(mysql_server, "SELECT DISTINCT as_of_date FROM gold.moveout_notices")],
     }
     daily_week.record_backfilled_days(mysql_server, week, BACKFILLED)
-    for day in days[BACKFILLED:-1]:
+    for day in days[BACKFILLED:]:
         week.run_ids.append(run_day(airflow_cluster, day))
         daily_week.record_day(mysql_server, week, day)
     week.facts["alerts_after_green_days"] = airflow_cluster.alerts()
 
-    # the last day: one dump late. The sensor gives up (the day's 10:00 JST deadline is long past) and alerts.
-    run_id = airflow_cluster.trigger(DAG_ID, fire_time(last), run_id=f"week__{last}")
-    week.run_ids.append(run_id)
+    # The on-call morning: the last day's inquiries dump is withdrawn (the source owner found it bad) and the whole
+    # run is cleared, as the UI's Clear does. Its sensor gives up (the day's 10:00 JST deadline is long past) and
+    # alerts; the owner delivers the dump again, and the failed task is cleared, downstream included, by REST.
+    run_id = week.run_ids[-1]
+    late_key, late_body = hold_back(s3, last, LATE_DUMP)
+    clear(airflow_cluster, last)
     assert airflow_cluster.wait_for_run(DAG_ID, run_id) == "failed"
     week.facts["late_day_states"] = {t.task_id: t.state for t in airflow_cluster.task_instances(DAG_ID, run_id)}
     week.facts["late_day_alerts"] = airflow_cluster.alerts()
-    # ... the source owner delivers it; the on-call engineer clears the failed task, downstream included, by REST
     s3.put_object(Bucket=DEFAULT_BUCKET, Key=late_key, Body=late_body)
     week.facts["late_day_cleared"] = airflow_cluster.api(
         "POST",
@@ -106,7 +107,7 @@ def week(airflow_cluster, mysql_server, moto_server) -> daily_week.Week:
          "only_failed": False, "reset_dag_runs": True},
     )  # fmt: skip
     assert airflow_cluster.wait_for_run(DAG_ID, run_id) == "success", failed_tasks(airflow_cluster, run_id)
-    daily_week.record_day(mysql_server, week, last)
+    week.facts["healed_fingerprint"] = wh.fingerprint(mysql_server, daily_week.LAYERS)
     return week
 
 
@@ -167,7 +168,7 @@ def test_backfill_runs_the_three_days_in_date_order(week, airflow_cluster):
 
 
 def test_green_runs_send_no_alert_and_the_failed_sensor_exactly_one(week):
-    assert week.facts["alerts_after_green_days"] == []  # the green days before
+    assert week.facts["alerts_after_green_days"] == []  # seven green days
     states = week.facts["late_day_states"]
     assert states["wait_for_dumps"] == "failed" and states["publish_staging"] == "upstream_failed"
     (message,) = week.facts["late_day_alerts"]  # the sensor's; upstream_failed tasks and the failed run add none
@@ -183,7 +184,7 @@ def test_the_late_day_cleared_through_the_rest_api_ends_green(week, airflow_clus
     cleared = {(t["task_id"], t["dag_run_id"]) for t in week.facts["late_day_cleared"]["task_instances"]}
     assert ("wait_for_dumps", run_id) in cleared and ("occupancy_kpis", run_id) in cleared
     tis = {t.task_id: t for t in airflow_cluster.task_instances(DAG_ID, run_id)}
-    assert tis["wait_for_dumps"].try_number == 2  # failed once, then ran again after the clear
+    assert tis["wait_for_dumps"].try_number == 3  # the clean run, the failed re-run, then again after the REST clear
     assert {t.state for name, t in tis.items() if name != "refresh_quicksight"} == {"success"}
     assert airflow_cluster.alerts() == []  # the healed run sends nothing more
 
@@ -247,11 +248,10 @@ def _periods(week) -> dict[int, list]:
     return periods
 
 
-def test_clearing_the_latest_run_leaves_silver_and_gold_identical(week, airflow_cluster, mysql_server):
-    """Also: the day healed through the REST API (above) left the same tables as this clean run of it gives."""
-    clear(airflow_cluster, week.days[-1])
-    assert airflow_cluster.wait_for_run(DAG_ID, f"week__{week.days[-1]}") == "success"
-    assert wh.fingerprint(mysql_server, daily_week.LAYERS) == week.fingerprints[-1]
+def test_the_whole_last_run_cleared_and_healed_leaves_the_clean_runs_tables(week):
+    """The last day's whole run was cleared (its sensor then failed on the withdrawn dump) and healed through the REST
+    API: silver and gold are exactly what the day's first, clean run left."""
+    assert week.facts["healed_fingerprint"] == week.fingerprints[-1]
 
 
 def test_clearing_one_model_task_leaves_silver_and_gold_identical(week, airflow_cluster, mysql_server):
