@@ -195,7 +195,7 @@ def main() -> int:
             timeout=3600,
         )  # fmt: skip
         backfill_seconds = time.monotonic() - started
-        ((run_id,),) = cluster._query(
+        ((run_id,),) = cluster.query(
             "SELECT run_id FROM dag_run WHERE dag_id = 'tokyobeta_daily_etl' AND run_type = 'backfill'"
         )
         tis = cluster.task_instances("tokyobeta_daily_etl", run_id)

@@ -76,12 +76,12 @@ def sla_run(mysql_server, etl_user, moto_server, airflow_cluster_include):
             messages.extend(alerts())
             return any(m["subject"].startswith(SLA_SUBJECT) for m in messages)
 
-        cluster._poll(sla_message, 300, "the SLA-miss message")
+        cluster.poll(sla_message, 300, "the SLA-miss message")
         time.sleep(10)  # the scheduler checks SLAs on every loop while the run is active: a second message shows here
         messages.extend(alerts())
         runs = cluster.dag_runs(DAG_ID)
-        misses = cluster._query("SELECT task_id, execution_date, notification_sent FROM sla_miss")
-        yield {"today": today, "fire": fire, "messages": messages, "runs": runs, "misses": misses, "cluster": cluster}
+        misses = cluster.query("SELECT task_id, execution_date, notification_sent FROM sla_miss")
+        yield {"today": today, "fire": fire, "messages": messages, "runs": runs, "misses": misses}
     finally:
         cluster.stop()
 

@@ -120,11 +120,11 @@ class AirflowCluster:
         """Until the scheduler has parsed and serialized `dag_id`; a DAG file that failed to import raises its error."""
 
         def parsed():
-            if errors := self._query("SELECT filename, stacktrace FROM import_error"):
+            if errors := self.query("SELECT filename, stacktrace FROM import_error"):
                 raise RuntimeError("DAG import errors:\n" + "\n".join(f"{f}:\n{t}" for f, t in errors))
-            return self._query("SELECT 1 FROM serialized_dag WHERE dag_id = %s", (dag_id,))
+            return self.query("SELECT 1 FROM serialized_dag WHERE dag_id = %s", (dag_id,))
 
-        self._poll(parsed, timeout, f"DAG {dag_id} to be parsed (scheduler log: {self.log('scheduler')})")
+        self.poll(parsed, timeout, f"DAG {dag_id} to be parsed (scheduler log: {self.log('scheduler')})")
 
     def trigger(self, dag_id: str, logical_date: dt.datetime, conf: dict | None = None, run_id: str = "") -> str:
         run_id = run_id or f"harness__{logical_date.isoformat()}"
@@ -134,10 +134,10 @@ class AirflowCluster:
 
     def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 900) -> str:
         def state():
-            rows = self._query("SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))
+            rows = self.query("SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))
             return rows and rows[0][0] in TERMINAL_RUN_STATES and rows[0][0]
 
-        return self._poll(state, timeout, f"run {dag_id}/{run_id} to finish (scheduler log: {self.log('scheduler')})")
+        return self.poll(state, timeout, f"run {dag_id}/{run_id} to finish (scheduler log: {self.log('scheduler')})")
 
     def start_daemons(self) -> None:
         for name in ("scheduler", "triggerer"):
@@ -150,7 +150,7 @@ class AirflowCluster:
         self.cli("dags", "backfill", dag_id, "-s", start, "-e", end, *extra, timeout=timeout)
 
     def dag_runs(self, dag_id: str) -> list[DagRun]:
-        rows = self._query(
+        rows = self.query(
             "SELECT run_id, run_type, execution_date, state, start_date, end_date FROM dag_run WHERE dag_id = %s "
             "ORDER BY execution_date",
             (dag_id,),
@@ -158,13 +158,13 @@ class AirflowCluster:
         return [DagRun(*row) for row in rows]
 
     def run_times(self, dag_id: str, run_id: str) -> tuple[dt.datetime, dt.datetime]:
-        ((start, end),) = self._query(
+        ((start, end),) = self.query(
             "SELECT start_date, end_date FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id)
         )
         return start, end
 
     def task_instances(self, dag_id: str, run_id: str) -> list[TaskInstance]:
-        rows = self._query(
+        rows = self.query(
             "SELECT task_id, map_index, state, try_number, start_date, end_date, operator FROM task_instance "
             "WHERE dag_id = %s AND run_id = %s ORDER BY start_date NULLS LAST, task_id",
             (dag_id, run_id),
@@ -173,13 +173,13 @@ class AirflowCluster:
 
     def wait_for_task_state(self, dag_id: str, run_id: str, task_id: str, states: set[str], timeout: float = 600):
         def state():
-            rows = self._query(
+            rows = self.query(
                 "SELECT state FROM task_instance WHERE dag_id = %s AND run_id = %s AND task_id = %s",
                 (dag_id, run_id, task_id),
             )
             return rows and rows[0][0] in states and rows[0][0]
 
-        return self._poll(state, timeout, f"{task_id} of {run_id} to reach one of {sorted(states)}")
+        return self.poll(state, timeout, f"{task_id} of {run_id} to reach one of {sorted(states)}")
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> Path:
         run_dir = self.home / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}"
@@ -188,8 +188,9 @@ class AirflowCluster:
     def log(self, name: str) -> Path:
         return self.home / f"{name}.log"
 
-    # -- internals ----------------------------------------------------------------------------------------------
-    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+    # -- the metadata database and waiting ----------------------------------------------------------------------
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """A read of Airflow's metadata database."""
         conn = self.metadata.connect(self.database)
         try:
             cur = conn.cursor()
@@ -198,7 +199,8 @@ class AirflowCluster:
         finally:
             conn.close()
 
-    def _poll(self, probe, timeout: float, what: str):
+    def poll(self, probe, timeout: float, what: str):
+        """probe() until it returns something true (returned); fails early when an Airflow process died."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():
