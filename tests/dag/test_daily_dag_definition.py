@@ -56,6 +56,23 @@ def test_schedule_and_run_settings(dag):
             assert task.retries >= 2 and task.retry_exponential_backoff, task.task_id
 
 
+def test_a_task_cleared_many_times_still_retries_within_ten_minutes(dag):
+    """Airflow grows the back-off with the try number, which clears raise too: the cap keeps a rerun's retry near."""
+    from airflow.models.taskinstance import TaskInstance
+
+    failed_at = pendulum.datetime(2026, 2, 10, 7, 5, tz="UTC")
+    for task in dag.tasks:
+        if not task.retries:
+            continue
+        delays = []
+        for try_number in (1, 2, 3, 6, 12):
+            ti = TaskInstance(task, run_id="manual__t", state="failed")
+            ti.try_number, ti.end_date = try_number, failed_at
+            delays.append((ti.next_retry_datetime() - failed_at).total_seconds())
+        assert 120 <= delays[0] < 240, (task.task_id, delays)  # first retry of a fresh run: 2-4 min
+        assert max(delays) <= 600, (task.task_id, delays)
+
+
 def test_staging_tasks_in_pipeline_order(dag):
     loads = {f"load_{s}" for s in ("movings", "tenants", "rooms", "inquiries")}
     assert loads <= set(dag.task_ids)

@@ -132,12 +132,40 @@ class AirflowCluster:
         self.cli("dags", "trigger", dag_id, "-e", logical_date.isoformat(), "-r", run_id, "-c", json.dumps(conf or {}))
         return run_id
 
-    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 900) -> str:
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 1200) -> str:
+        """Until the run ends; the timeout leaves room for one retry's back-off (at most 10 min) on a slow machine."""
+
         def state():
             rows = self.query("SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))
             return rows and rows[0][0] in TERMINAL_RUN_STATES and rows[0][0]
 
-        return self.poll(state, timeout, f"run {dag_id}/{run_id} to finish (scheduler log: {self.log('scheduler')})")
+        try:
+            return self.poll(state, timeout, f"run {dag_id}/{run_id} to finish")
+        except TimeoutError as timed_out:
+            raise TimeoutError(f"{timed_out}\n{self.post_mortem(dag_id, run_id)}") from None
+
+    def post_mortem(self, dag_id: str, run_id: str, log_lines: int = 60) -> str:
+        """What a stuck run shows: its tasks not succeeded (state, try, times, the end of a failed try's log) and the
+        scheduler's lines on it. CI keeps only the test output, so this is all a failed run there leaves to read."""
+        rows = self.query(
+            "SELECT task_id, state, try_number, max_tries, start_date, end_date FROM task_instance "
+            "WHERE dag_id = %s AND run_id = %s AND state IS DISTINCT FROM 'success' ORDER BY task_id",
+            (dag_id, run_id),
+        )
+        tasks = "\n".join(f"  {t}: {s} try {n}/{m} start {a} end {e}" for t, s, n, m, a, e in rows) or "  (none)"
+        for task_id, state, try_number, *_ in rows:
+            log_file = self.task_log(dag_id, run_id, task_id, try_number)
+            if state in ("failed", "up_for_retry") and log_file.exists():
+                end = log_file.read_text(errors="replace").splitlines()[-15:]
+                tasks += f"\n  {task_id} try {try_number}, last log lines:\n" + "\n".join(f"    {x[:300]}" for x in end)
+        run = self.query("SELECT state, start_date FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))
+        scheduler_log = self.log("scheduler").read_text(errors="replace") if self.log("scheduler").exists() else ""
+        lines = [x for x in scheduler_log.splitlines(True) if run_id in x or " ERROR " in x or " WARNING " in x]
+        tail = "".join(line[:400] + "\n" * (len(line) > 400) for line in lines[-log_lines:])
+        return (
+            f"run state {run}; tasks not succeeded:\n{tasks}\n"
+            f"scheduler log ({self.log('scheduler')}), its last lines on this run or with a warning:\n{tail}"
+        )
 
     def start_daemons(self) -> None:
         for name in ("scheduler", "triggerer"):
