@@ -160,8 +160,8 @@ class AirflowCluster:
                 tasks += f"\n  {task_id} try {try_number}, last log lines:\n" + "\n".join(f"    {x[:300]}" for x in end)
         run = self.query("SELECT state, start_date FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))
         scheduler_log = self.log("scheduler").read_text(errors="replace") if self.log("scheduler").exists() else ""
-        lines = [x for x in scheduler_log.splitlines(True) if run_id in x or " ERROR " in x or " WARNING " in x]
-        tail = "".join(line[:400] + "\n" * (len(line) > 400) for line in lines[-log_lines:])
+        lines = [x[:400] for x in scheduler_log.splitlines() if run_id in x or " ERROR " in x or " WARNING " in x]
+        tail = "\n".join(lines[-log_lines:])
         return (
             f"run state {run}; tasks not succeeded:\n{tasks}\n"
             f"scheduler log ({self.log('scheduler')}), its last lines on this run or with a warning:\n{tail}"
