@@ -4,67 +4,110 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pendulum
 from airflow import DAG
 from airflow.models.baseoperator import cross_downstream
 from airflow.models.param import Param
 
 from tokyobeta_etl import alerts, config
+from tokyobeta_etl.batch_date import BATCH_DATE_PARAM
+from tokyobeta_etl.kpi import window
 from tokyobeta_etl.macros import USER_DEFINED_MACROS
 from tokyobeta_etl.tasks.dbt_layers import dbt_layer
+from tokyobeta_etl.tasks.guards import check_run
 from tokyobeta_etl.tasks.kpi import occupancy_kpis
 from tokyobeta_etl.tasks.quicksight import quicksight_refresh
 from tokyobeta_etl.tasks.staging import create_schemas, load_dumps, publish_staging, snapshot_tenants, wait_for_dumps
 
-DOC_MD = """
+DOC_MD = f"""
 ### Tokyo Beta daily ETL
 
 **What it does.** At 07:00 JST it loads the source system's four dumps of the **batch date** (the JST date the run
-fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`) into `staging`, builds
-the dbt `silver` and `gold` layers (one task per seed and model, each running its own tests), then the occupancy KPIs.
+fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`; a manual run may name
+another with the `batch_date` param) into `staging`, builds the dbt `silver` and `gold` layers (one task per seed
+and model, each running its own tests), then the occupancy KPIs.
 
 ```
-wait_for_dumps ─┐
-create_schemas ─┴─> load_movings / load_tenants / load_rooms / load_inquiries -> snapshot_tenants -> publish_staging
+check_run ─> wait_for_dumps ─┐
+          └> create_schemas ─┴─> load_movings / load_tenants / load_rooms / load_inquiries -> snapshot_tenants
+                -> publish_staging
                 -> silver (dbt: code seeds, stg_*, int_contracts, tenant_status_history, daily snapshots)
                 -> gold (dbt: new_contracts, moveouts, moveout_notices/_analysis/_summary, status transitions)
                 -> occupancy_kpis (gold.occupancy_daily_metrics: past days + a forward_days projection)
                 -> quicksight_datasets -> refresh_quicksight (one SPICE refresh per configured dataset)
 ```
 
-**Guarantees.** Each load streams its dump into `staging_load`, validates it (allowed statements only, the file's own
-tables, contract columns, utf8mb4, unique ids, non-empty, no shrink beyond `tokyobeta_max_shrink_share`) and tags it
-with the batch date. `publish_staging` swaps all five tables into `staging` with one atomic RENAME; readers never see
-a half-loaded state, and the previous generation stays in `staging_prev`. A batch older than the published one is
-never published (its tenant snapshot is still rewritten).
+**Guarantees.** `check_run` refuses a bad `batch_date` before anything is loaded and waits while an on-call write
+(`{config.ONCALL_WRITING_DAG_IDS[0]}`, `{config.ONCALL_WRITING_DAG_IDS[1]}`) runs. Each load streams its dump into
+`staging_load`, validates it (allowed statements only, the file's own tables, contract columns, utf8mb4, unique ids,
+non-empty, no shrink beyond `tokyobeta_max_shrink_share`) and tags it with the batch date. `publish_staging` swaps
+all five tables into `staging` with one atomic RENAME; readers never see a half-loaded state, and the previous
+generation stays in `staging_prev`. A batch older than the published one is never published (its tenant snapshot
+and its date-keyed rows are still rewritten).
 
 **Alerts.** A task that fails after its retries sends one SNS message (Variable `tokyobeta_sns_topic_arn`; unset:
-logged only) saying what failed and what to do. Every task but the (mapped) QuickSight refresh has an SLA: the run
-must be done by 08:00 JST (`TOKYOBETA_SLA_DEADLINE_JST`); Airflow flags each daily interval not done by then
-(README, "Alerts"). A run still going after `dagrun_timeout` (6 h) is stopped and alerted too.
+logged only) saying what failed and what to do. Every task but the (mapped) QuickSight refresh has an SLA: the
+scheduled run must be done by 08:00 JST (`TOKYOBETA_SLA_DEADLINE_JST`); Airflow flags each daily interval not done
+by then (README, "Alerts"). A manual run has no SLA of its own. A run still going after `dagrun_timeout` (6 h) is
+stopped and alerted too.
 
-**On-call.**
+**Run one batch date now** (a missed or bad day): Trigger DAG w/ config, `batch_date` = the date (YYYY-MM-DD, from
+{config.DAILY_START_DATE} to today JST), leave the logical date as it is. CLI: `airflow dags trigger --conf
+'{{"batch_date": "2026-02-10"}}' {config.DAILY_DAG_ID}`. Never give a manual run a logical date of 07:00 JST: that
+is a scheduled run's, and Airflow would then skip that scheduled day.
+
+**On-call** (the `tokyobeta_oncall_*` DAGs run every on-call command from the UI).
+- `check_run` failed: the `batch_date` param was refused (its log gives the allowed range). Trigger again.
 - `wait_for_dumps` failed: the log names the missing keys. Ask the source owner for them; once in S3, clear the task.
 - `load_*` failed without retries: the dump is bad; the log names the file, table, column or statement. Staging still
-  holds the previous complete data. Get a corrected dump, then clear the task (downstream included).
-- A table legitimately shrank: trigger the date again with `{"allow_shrink": true}`.
+  holds the previous complete data. Get a corrected dump, then clear the task (downstream included), or check it
+  first with `tokyobeta_oncall_reload`.
+- A table legitimately shrank: trigger the date again with `{{"batch_date": "<date>", "allow_shrink": true}}`.
 - A `silver.*` or `gold.*` task failed: its log holds dbt's output; a failing dbt test names the model and the test.
   Models downstream of it did not run. Fix the data or the model, then clear the task.
 - `occupancy_kpis` failed: its log names the step; nothing was written (one transaction). Clear it once silver is
-  fixed. To recompute a longer past, trigger the date with `{"lookback_days": N}`.
+  fixed. To recompute a longer past, trigger the date with `{{"batch_date": "<date>", "lookback_days": N}}`.
 - `refresh_quicksight` failed: the tables are fresh; clear the task (a new ingestion id per try). No dataset
   configured (`tokyobeta_quicksight_dataset_ids`): the refresh shows as skipped.
 - Any task can be cleared and re-run: every task is idempotent for its batch date.
 - Backfill batch dates D1..D2: `airflow dags backfill -s <D1 - 1 day>T07:00:00+09:00 -e <D2 - 1 day>T07:00:00+09:00
-  tokyobeta_daily_etl` (the logical date is the day before the batch date, 07:00 JST; a bare date would be read as
-  midnight UTC and miss D1). Add `--reset-dagruns --yes` to run dates again.
+  {config.DAILY_DAG_ID}` (the logical date is the day before the batch date, 07:00 JST; a bare date would be read
+  as midnight UTC and miss D1). Add `--reset-dagruns --yes` to run dates again.
 """
+
+# Run params (a trigger with a malformed value is refused; README "Operating it"). The KPI bounds are the KPI
+# module's own.
+PARAMS = {
+    BATCH_DATE_PARAM: Param(
+        None,
+        type=["null", "string"],
+        format="date",
+        description=f"Batch date to load, YYYY-MM-DD from {config.DAILY_START_DATE} to today (JST); empty = the run's "
+        "own (the JST date it fires). Leave the logical date as Airflow proposes it.",
+    ),
+    "lookback_days": Param(
+        3,
+        type="integer",
+        minimum=0,
+        maximum=window.MAX_LOOKBACK_DAYS,
+        description=f"KPI recompute window before the batch date: an integer from 0 to {window.MAX_LOOKBACK_DAYS}.",
+    ),
+    "forward_days": Param(
+        90,
+        type="integer",
+        minimum=0,
+        maximum=window.MAX_FORWARD_DAYS,
+        description=f"KPI projection after the latest snapshot: an integer from 0 to {window.MAX_FORWARD_DAYS}.",
+    ),
+    "allow_shrink": Param(
+        False, type="boolean", description="Accept a table shrinking beyond tokyobeta_max_shrink_share this run."
+    ),
+}
 
 with DAG(
     dag_id=config.DAILY_DAG_ID,
     description="Daily: S3 dumps -> staging -> silver -> gold -> occupancy KPIs -> QuickSight (Aurora MySQL)",
-    schedule="0 7 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz=config.TIMEZONE),
+    schedule=config.DAILY_SCHEDULE,
+    start_date=config.dag_start_date(),
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=6),
@@ -82,30 +125,14 @@ with DAG(
         # cleared three times would wait 16-32 min for its first retry. A fresh run's retries wait 2-4, 4-8, 8-10 min.
         "max_retry_delay": dt.timedelta(minutes=10),
         "on_failure_callback": alerts.on_task_failure,  # once, after the last try
+        "on_retry_callback": alerts.on_task_retry,  # logs a lock's holder, sends nothing
         "sla": config.daily_sla(),  # after data_interval_end (07:00 JST): done by 08:00 JST by default
     },
-    params={
-        "lookback_days": Param(
-            3,
-            type="integer",
-            minimum=0,
-            maximum=365,
-            description="KPI recompute window before the batch date: an integer from 0 to 365.",
-        ),
-        "forward_days": Param(
-            90,
-            type="integer",
-            minimum=0,
-            maximum=730,
-            description="KPI projection after the latest snapshot: an integer from 0 to 730.",
-        ),
-        "allow_shrink": Param(
-            False, type="boolean", description="Accept a table shrinking beyond tokyobeta_max_shrink_share this run."
-        ),
-    },
+    params=PARAMS,
     tags=["tokyobeta", "etl", "daily"],
     doc_md=DOC_MD,
 ) as dag:
+    run_checked = check_run()
     dumps_ready = wait_for_dumps()
     schemas_ready = create_schemas()
     loads = load_dumps()
@@ -117,5 +144,6 @@ with DAG(
     kpis = occupancy_kpis()
     datasets, refresh = quicksight_refresh()
 
+    run_checked >> [dumps_ready, schemas_ready]
     cross_downstream([dumps_ready, schemas_ready], loads)
     loads >> snapshot >> publish >> silver >> gold >> kpis >> datasets >> refresh

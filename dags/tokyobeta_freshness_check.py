@@ -4,31 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pendulum
 from airflow import DAG
 
 from tokyobeta_etl import alerts, config
+from tokyobeta_etl.freshness import CRITICAL_AFTER_DAYS, WARNING_AFTER_DAYS, days_text
 from tokyobeta_etl.macros import USER_DEFINED_MACROS
 from tokyobeta_etl.tasks.freshness import freshness_check
 
-DOC_MD = """
+DOC_MD = f"""
 ### Tokyo Beta freshness check
 
-**What it does.** Every day at 09:00 JST it reads the latest date in `staging.movings` and `staging.tenants`
-(`updated_at`), `silver.tenant_room_snapshot_daily` (`snapshot_date`) and `gold.occupancy_daily_metrics`
-(`as_of_date`), and looks for today's four dumps in S3. Up to 1 day old is fresh; 2 days old is a **warning** in the
-log; 3 days or more, an empty or missing table, or a missing dump is **critical**: one SNS message, and the task fails.
+**What it does.** Every day at 09:00 JST it checks that today's batch is in place, so staleness is caught on its
+first day:
 
-**On-call.** A critical check usually means today's `tokyobeta_daily_etl` run failed or is still waiting for dumps:
-look there first (its failures alert on their own). `python -m tokyobeta_etl.oncall check-freshness` runs the same
-check from a shell; clear `check_freshness` to check again.
+- `tokyobeta_daily_etl` is not paused, and a run of it for today's batch date succeeded (a run's batch date is its
+  `batch_date` param, else the JST date its data interval ends);
+- the published `staging` tables carry today's batch tag (table comment `tokyobeta batch=YYYY-MM-DD`);
+- `silver.tenant_room_snapshot_daily` (`snapshot_date`) and `gold.occupancy_daily_metrics` (`as_of_date`): more than
+  {days_text(WARNING_AFTER_DAYS)} old is a **warning**, more than {days_text(CRITICAL_AFTER_DAYS)} old, empty or missing
+  **critical**;
+- today's four dumps are in S3.
+
+**Critical**: one SNS message `[tokyobeta] STALE DATA <date>: <findings>` saying which check and what to do, and the
+task fails. **Warning**: one SNS message `[tokyobeta] STALE DATA WARN <date>` per day however often the check runs
+(kept in `ops.alerts_sent`), and the task succeeds.
+
+**On-call.** The message names the cause: a paused daily DAG (unpause it), a day without a run (trigger it with
+`{{"batch_date": "<date>"}}`), a failed or unfinished run (its own alert says what to do). Trigger
+`tokyobeta_oncall_check_freshness` (or `python -m tokyobeta_etl.oncall check-freshness` from a shell) to grade
+again without sending anything; clear `check_freshness` to check again with the messages.
 """
 
 with DAG(
     dag_id=config.FRESHNESS_DAG_ID,
-    description="Daily 09:00 JST: staging, silver, gold and today's dumps are fresh",
+    description="Daily 09:00 JST: today's daily run succeeded; staging, silver, gold and today's dumps are fresh",
     schedule="0 9 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz=config.TIMEZONE),
+    start_date=config.dag_start_date(),
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(minutes=30),
@@ -39,6 +50,7 @@ with DAG(
         "retry_delay": dt.timedelta(minutes=1),
         "retry_exponential_backoff": True,
         "on_failure_callback": alerts.on_task_failure,
+        "on_retry_callback": alerts.on_task_retry,
     },
     tags=["tokyobeta", "monitoring", "daily"],
     doc_md=DOC_MD,

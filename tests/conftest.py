@@ -5,7 +5,9 @@ No test relies on a service this harness did not start (TOKYOBETA_TEST_MYSQL_URL
 
 from __future__ import annotations
 
+import json
 import os
+import uuid
 
 import pytest
 
@@ -129,15 +131,11 @@ def airflow_cluster(request, mysql_server, etl_user, moto_server, airflow_cluste
         region=mt.REGION,
         webserver=True,
         extra_env={
-            "TOKYOBETA_INCLUDE_DIR": str(airflow_cluster_include),
-            # include/ is a copy elsewhere: name the repository's dbt venv (it is not beside the copy)
-            "TOKYOBETA_DBT_EXECUTABLE": str(ac.REPO / ".dbt-venv" / "bin" / "dbt"),
+            **ac.pipeline_env(airflow_cluster_include),
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
             # The runs here are for dates months back: Airflow 2's SLA check would rightly flag every daily interval
             # since then (no run succeeded in them). SLAs are tested on their own (tests/ops/test_alerts.py).
             "AIRFLOW__CORE__CHECK_SLAS": "False",
-            # alerts go to a topic the tests create in moto (harness.airflow_cluster.ALERT_TOPIC)
-            "AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN": ac.ALERT_TOPIC_ARN,
         },
     )
     try:
@@ -147,3 +145,29 @@ def airflow_cluster(request, mysql_server, etl_user, moto_server, airflow_cluste
         cluster.stop(keep_home=failed)  # its logs are what explains a failure
         if failed:
             print(f"\nreal Airflow's home (logs) kept at {cluster.home}")
+
+
+@pytest.fixture
+def topic(airflow_env, moto_server, monkeypatch):
+    """A new SNS topic with a new SQS queue subscribed (raw delivery off: the SNS envelope carries the subject).
+    Returns a function that drains the queue. moto is not reset: other fixtures' buckets stay."""
+    name = f"tokyobeta-alerts-{uuid.uuid4().hex[:8]}"
+    sns, sqs = moto_server.client("sns"), moto_server.client("sqs")
+    arn = sns.create_topic(Name=name)["TopicArn"]
+    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
+    monkeypatch.setenv("AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN", arn)
+
+    def received() -> list[dict]:
+        out = []
+        while True:
+            got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            if not got.get("Messages"):
+                return out
+            for m in got["Messages"]:
+                envelope = json.loads(m["Body"])
+                out.append({"subject": envelope.get("Subject"), "body": envelope["Message"]})
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+
+    return received

@@ -20,7 +20,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "dist" / "mwaa"
-DAG_FILES = ("tokyobeta_daily_etl.py", "tokyobeta_freshness_check.py")
+DAG_FILES = (
+    "tokyobeta_daily_etl.py",
+    "tokyobeta_freshness_check.py",
+    "tokyobeta_oncall.py",
+    "tokyobeta_run_duration_check.py",
+)
 PACKAGE = "tokyobeta_etl"
 # The source-system simulator writes test and demo data; nothing the DAGs run imports it.
 PACKAGE_EXCLUDED = ("sim",)

@@ -16,7 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from tokyobeta_etl import config
+from tokyobeta_etl import config, db_session
 from tokyobeta_etl.batch_date import batch_date_of
 
 log = logging.getLogger(__name__)
@@ -41,13 +41,41 @@ def _subject(text: str) -> str:
     return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1] + "…"
 
 
+subject_line = _subject  # for alert builders outside this module
+
+
 def first_line(error: object) -> str:
     text = str(error or "").strip()
     return text.splitlines()[0] if text else "no error message recorded"
 
 
+# What to do about a finding of an on-call DAG's command task (the task log holds the whole report as a table).
+ONCALL_FINDINGS = {
+    "check_freshness": "The daily DAG is paused, the day has no successful run, or a table or dump is stale or "
+    "missing (the task log lists each check and what to do).",
+    "verify_row_counts": "Rows differ along the pipeline or a dump shrank (the task log has the counts per table). "
+    "Check the day's dump with tokyobeta_oncall_reload (check_only) and its load task's log.",
+    "reload": "The reload was refused or a dump failed validation (named above); nothing was published. Fix the "
+    "dump or the form's fields, then trigger tokyobeta_oncall_reload again.",
+    "restore_backup": "The restore was refused (named above); nothing was changed. Trigger "
+    "tokyobeta_oncall_restore_backup with an empty table to list the backups by batch date.",
+    "show_locks": "A session waits for a lock on the pipeline's schemas (the task log lists holders and waiters, "
+    "longest first). Ask the holder's owner to end it, or KILL <connection id> it, then clear the blocked task.",
+}
+
+
+LOCK_WAIT_STEP = (
+    "A statement gave up waiting for a lock that another session holds (named above, with its connection id). Ask "
+    "the session's owner to end it (COMMIT or ROLLBACK, UNLOCK TABLES, close the BI extract), or KILL <connection "
+    "id> as the database administrator; tokyobeta_oncall_show_locks lists the holders. Then clear the task: nothing "
+    "half-written is left."
+)
+
+
 def next_step(task_id: str, error: str) -> str:
     """What the on-call engineer should do about a failed task (README, "Operating it")."""
+    if db_session.is_lock_wait_timeout(error):
+        return LOCK_WAIT_STEP
     if task_id == "wait_for_dumps":
         keys = re.findall(r"s3://\S+?(?=[,\s]|$)", error)
         missing = "\n".join(f"  - {k}" for k in keys) or "  (see the task log)"
@@ -62,7 +90,8 @@ def next_step(task_id: str, error: str) -> str:
             "The dump failed validation; the error above names the file and the table, column or statement "
             "(also in ops.load_audit.error_message). staging still holds the previous complete batch. "
             "Get a corrected dump, upload it over the bad one, then clear the task (downstream included). "
-            'If the table really shrank, trigger the date again with {"allow_shrink": true}.'
+            "If the table really shrank, trigger the DAG again (Trigger DAG w/ config) with "
+            '{"batch_date": "<the batch date>", "allow_shrink": true}.'
         )
     if task_id.startswith(("silver.", "gold.")):
         return (
@@ -77,6 +106,19 @@ def next_step(task_id: str, error: str) -> str:
         )
     if task_id.startswith("refresh_quicksight"):
         return "The QuickSight refresh failed; the tables are fresh. Clear the task to refresh again."
+    if task_id == "check_run":
+        return (
+            "The run was refused before it loaded anything: the error above says which run param and the allowed "
+            "range. Trigger the DAG again (Trigger DAG w/ config) with a batch_date in that range, or empty for the "
+            "run's own date. Nothing was changed."
+        )
+    if task_id == "check_no_other_writer":
+        return (
+            "The on-call write did not start: a daily run or another on-call write is active (named above). "
+            "Nothing was changed. Wait for it to finish (Browse > DAG Runs), then trigger this DAG again."
+        )
+    if task_id in ONCALL_FINDINGS:
+        return ONCALL_FINDINGS[task_id]
     return "Check the task log. Every task is idempotent for its batch date: clear it to run it again."
 
 
@@ -89,8 +131,10 @@ def task_failure_alert(
     max_tries: int,
     error: object,
     log_url: str,
+    lock_holders: str | None = None,
 ) -> Alert:
     line = first_line(error)
+    held = f"Lock holders now:\n{lock_holders}\n\n" if lock_holders else ""
     body = (
         f"DAG:         {dag_id}\n"
         f"Task:        {task_id}\n"
@@ -98,6 +142,7 @@ def task_failure_alert(
         f"Try:         {try_number} of {max_tries} (no retries left)\n"
         f"Error:       {line}\n"
         f"Log:         {log_url}\n\n"
+        f"{held}"
         f"What to do:\n{next_step(task_id, str(error or ''))}\n"
     )
     return Alert("task_failed", _subject(f"[tokyobeta] FAILED {dag_id}.{task_id} batch {batch}"), body)
@@ -131,16 +176,22 @@ def run_timeout_alert(*, dag_id: str, run_id: str, batch: str, timeout: str, unf
     return Alert("run_timed_out", _subject(f"[tokyobeta] TIMED OUT {dag_id} batch {batch}"), body)
 
 
-def stale_data_alert(*, check_date: str, summary: str, critical: list[str]) -> Alert:
+def stale_data_alert(*, check_date: str, summary: str, critical: list[str], findings: list[tuple[str, str]]) -> Alert:
+    """The freshness check's CRITICAL message. critical: the critical findings' short names (the subject);
+    findings: (finding, what to do) for each finding, worst first; summary: the check's table."""
+    steps = "\n".join(f"{n}. {finding}\n   What to do: {todo}" for n, (finding, todo) in enumerate(findings, 1))
     body = (
-        f"{summary}\n\n"
-        "What to do:\nCRITICAL means a table is 3 or more days behind, empty or missing, or a dump of the day is "
-        "not in S3. Look at today's tokyobeta_daily_etl run: a red task has its own alert; a sensor still "
-        "waiting means the dumps are late (contact the source system's owner). `python -m tokyobeta_etl.oncall "
-        "check-freshness` repeats this check.\n"
+        f"The freshness check of {check_date} (JST) found:\n{steps}\n\n"
+        f"Every check:\n{summary}\n\n"
+        f"Trigger tokyobeta_oncall_check_freshness (date {check_date}) or clear check_freshness to check again.\n"
     )
-    names = ", ".join(critical)
-    return Alert("stale_data", _subject(f"[tokyobeta] STALE DATA {check_date}: {names}"), body)
+    return Alert("stale_data", _subject(f"[tokyobeta] STALE DATA {check_date}: {', '.join(critical)}"), body)
+
+
+def stale_warn_alert(*, check_date: str, summary: str, findings: list[tuple[str, str]]) -> Alert:
+    """The freshness check's WARNING message (sent once per check date): the same body, its own subject."""
+    body = stale_data_alert(check_date=check_date, summary=summary, critical=[], findings=findings).body
+    return Alert("stale_warn", _subject(f"[tokyobeta] STALE DATA WARN {check_date}"), body)
 
 
 def publish(alert: Alert) -> bool:
@@ -171,29 +222,74 @@ def publish(alert: Alert) -> bool:
 
 
 def _batch(context) -> str:
-    from tokyobeta_etl.batch_date import batch_iso
+    from tokyobeta_etl.batch_date import BatchDateRefused, batch_iso
 
-    end = context.get("data_interval_end")
-    return batch_iso(end) if end is not None else "unknown"
+    end, params = context.get("data_interval_end"), context.get("params") or {}
+    if context["dag"].dag_id.startswith(config.ONCALL_DAG_PREFIX):  # an on-call command: its date field, if any
+        return str(params.get("batch_date") or params.get("date") or "-")
+    if end is None:
+        return "unknown"
+    try:
+        return batch_iso(params, end)
+    except BatchDateRefused:  # the refusal is the failure being reported; its message names the value
+        return f"refused batch_date {params.get('batch_date')!r}"
+
+
+def lock_holders(task_id: str, error: object) -> str | None:
+    """For a failure that gave up waiting for a lock: who held it (as the task found out), or for a failure that does
+    not say (a dbt node's output) who holds the locks on the task's tables now. None for any other failure."""
+    if isinstance(error, db_session.LockWaitTimeout):
+        return error.holders
+    if not db_session.is_lock_wait_timeout(error):
+        return None
+    tables = db_session.tables_in(str(error))
+    if (node := dbt_node_table(task_id)) and node not in tables:
+        tables.insert(0, node)
+    try:
+        return db_session.explain(tables)
+    except Exception as err:  # the alert must still go out; it says the holders could not be read, and why
+        log.exception("could not read the lock holders of %s", ", ".join(tables))
+        return f"(could not be read: {type(err).__name__}: {err}; trigger tokyobeta_oncall_show_locks)"
+
+
+def dbt_node_table(task_id: str) -> str | None:
+    """silver.stg_tenants_model_build -> silver.stg_tenants (a Cosmos task id: the layer's group, then the node)."""
+    layer, _, node = task_id.partition(".")
+    if layer not in (config.SILVER, config.GOLD) or not node:
+        return None
+    return f"{layer}.{re.sub(r'_(model|seed)_(build|run)$', '', node)}"
+
+
+def on_task_retry(context) -> None:
+    """Every task's on_retry_callback: no message (one per failure, after the last try); a try that gave up on a
+    lock logs who holds it, so each try's log names the blocker."""
+    ti = context["task_instance"]
+    error = context.get("exception")
+    if (holders := lock_holders(ti.task_id, error)) and not isinstance(error, db_session.LockWaitTimeout):
+        log.error("%s gave up waiting for a lock; held now by:\n%s", ti.task_id, holders)
 
 
 def on_task_failure(context) -> None:
     """Every task's on_failure_callback (default_args of both DAGs): called once, after the last try."""
     ti = context["task_instance"]
-    if isinstance(context.get("exception"), AlertedFailure):
+    error = context.get("exception")
+    if isinstance(error, AlertedFailure):
         log.info("%s.%s failed with its own alert already sent: no second message", ti.dag_id, ti.task_id)
         return
-    publish(
-        task_failure_alert(
-            dag_id=ti.dag_id,
-            task_id=ti.task_id,
-            batch=_batch(context),
-            try_number=ti.try_number,
-            max_tries=ti.max_tries + 1,
-            error=context.get("exception"),
-            log_url=ti.log_url,
-        )
+    holders = lock_holders(ti.task_id, error)
+    if holders and not isinstance(error, db_session.LockWaitTimeout):  # (its own message is in the log already)
+        log.error("%s gave up waiting for a lock; held now by:\n%s", ti.task_id, holders)
+    alert = task_failure_alert(
+        dag_id=ti.dag_id,
+        task_id=ti.task_id,
+        batch=_batch(context),
+        try_number=ti.try_number,
+        max_tries=ti.max_tries + 1,
+        error=error,
+        log_url=ti.log_url,
+        lock_holders=holders,
     )
+    publish(alert)
 
 
 def on_run_failure(context) -> None:

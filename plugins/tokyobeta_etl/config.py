@@ -16,7 +16,20 @@ AWS_CONN_ID = "aws_default"
 
 DAILY_DAG_ID = "tokyobeta_daily_etl"
 FRESHNESS_DAG_ID = "tokyobeta_freshness_check"
+RUN_DURATION_DAG_ID = "tokyobeta_run_duration_check"
+ONCALL_DAG_PREFIX = "tokyobeta_oncall_"
+# The on-call DAGs that change the warehouse: they never run beside a daily run (tokyobeta_etl.run_exclusion).
+ONCALL_WRITING_DAG_IDS = (f"{ONCALL_DAG_PREFIX}reload", f"{ONCALL_DAG_PREFIX}restore_backup")
 TIMEZONE = "Asia/Tokyo"
+# The DAGs' start date, and so the first batch date that can be loaded.
+DAILY_START_DATE = dt.date(2026, 1, 1)
+
+
+def dag_start_date():
+    import pendulum
+
+    return pendulum.datetime(DAILY_START_DATE.year, DAILY_START_DATE.month, DAILY_START_DATE.day, tz=TIMEZONE)
+
 
 # Schemas (CONTRACT.md section 2). staging_load and staging_prev are the load area and the previous generation.
 STAGING = "staging"
@@ -38,8 +51,29 @@ VARIABLE_DEFAULTS: dict[str, str | None] = {
     "tokyobeta_dump_deadline_jst": "10:00",
     # A table may shrink by at most this share against the published generation (run param allow_shrink overrides).
     "tokyobeta_max_shrink_share": "0.2",
-    # Previous generations kept of each full-rebuild silver and gold table (ops.bak__*; restore-backup).
+    # Batch dates of backups kept of each full-rebuild silver and gold table and of gold.occupancy_daily_metrics
+    # (ops.bak__*; restore-backup).
     "tokyobeta_backup_generations": "3",
+    # How long any pipeline statement waits for a lock held by another session before it gives up and names the
+    # holder (lock_wait_timeout and innodb_lock_wait_timeout of every pipeline session; tokyobeta_etl.db_session).
+    "tokyobeta_lock_wait_seconds": "300",
+    # A daily run still running this many minutes after it started sends one RUNNING LONG alert (it keeps running).
+    "tokyobeta_run_alert_minutes": "60",
+}
+
+
+# Every task but the sensors has an execution_timeout: a hung task fails (and alerts) instead of holding the run
+# until its 6 h dagrun_timeout. Measured at production scale on 2 cores (bench/results): a load ~4 s, a dbt node
+# 5-45 s (tenant_status_history after a year), the KPI < 1 s, an SQL step < 5 s. The margins also cover a few
+# statements each waiting tokyobeta_lock_wait_seconds (300 s) for a lock, and a SPICE ingestion.
+TASK_TIMEOUTS: dict[str, dt.timedelta] = {
+    "sql_step": dt.timedelta(minutes=30),
+    "load": dt.timedelta(minutes=30),
+    "dbt_node": dt.timedelta(minutes=60),
+    "kpi": dt.timedelta(minutes=30),
+    "quicksight": dt.timedelta(minutes=60),
+    "check": dt.timedelta(minutes=15),  # freshness, run watch, the daily run's own checks, on-call commands
+    "oncall_reload": dt.timedelta(minutes=45),
 }
 
 
@@ -76,6 +110,7 @@ def setting(name: str) -> str | None:
 # mean a database call at parse time); MWAA: set it as an Airflow configuration option `tokyobeta.sla_deadline_jst`
 # or the environment variable TOKYOBETA_SLA_DEADLINE_JST.
 DAILY_FIRE_JST = (7, 0)
+DAILY_SCHEDULE = f"{DAILY_FIRE_JST[1]} {DAILY_FIRE_JST[0]} * * *"
 DEFAULT_SLA_DEADLINE_JST = "08:00"
 
 

@@ -38,9 +38,10 @@ def dbt_executable(dag_file: str) -> Path:
 def dbt_vars() -> dict[str, str]:
     """Templated per run: the batch date, and where that batch's raw tables are now (see models' README)."""
     return {
-        "batch_date": "{{ tokyobeta.batch_iso(data_interval_end) }}",
-        "batch_schema": "{{ tokyobeta.batch_schema(data_interval_end, tokyobeta.staging_tables) }}",
+        "batch_date": "{{ tokyobeta.batch_iso(params, data_interval_end) }}",
+        "batch_schema": "{{ tokyobeta.batch_schema(params, data_interval_end, tokyobeta.staging_tables) }}",
         "backup_generations": "{{ tokyobeta.setting('tokyobeta_backup_generations') }}",
+        "lock_wait_seconds": "{{ tokyobeta.lock_wait_seconds() }}",
     }
 
 
@@ -56,3 +57,21 @@ def profile_config():
             conn_id=config.MYSQL_CONN_ID, profile_args={"schema": "silver", "threads": 4}
         ),
     )
+
+
+def raise_on_lock_wait(project_dir: str, **_) -> None:
+    """Cosmos calls this after every dbt invocation, failed ones included, before it raises its own error (which
+    carries only dbt's exit code): a node that gave up waiting for a lock fails with LockWaitTimeout instead, naming
+    the session holding its table (tokyobeta_etl.db_session)."""
+    import json
+
+    from tokyobeta_etl import db_session
+
+    results = Path(project_dir) / "target" / "run_results.json"
+    if not results.is_file():
+        return
+    for result in json.loads(results.read_text()).get("results", []):
+        message = str(result.get("message") or "")
+        if result.get("status") == "error" and db_session.is_lock_wait_timeout(message):
+            tables = db_session.tables_in(str(result.get("relation_name") or "")) or db_session.tables_in(message)
+            raise db_session.lock_wait_error(RuntimeError(f"{result.get('unique_id')}: {message}"), tables)

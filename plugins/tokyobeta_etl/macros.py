@@ -9,16 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import closing
 
-from tokyobeta_etl import batch_date, config
-from tokyobeta_etl.config import MYSQL_CONN_ID
+from tokyobeta_etl import batch_date, config, db_session
 from tokyobeta_etl.contract import STAGING_TABLES
 from tokyobeta_etl.staging import generations
 
 
 def _generations():
-    from airflow.providers.mysql.hooks.mysql import MySqlHook
-
-    with closing(MySqlHook(mysql_conn_id=MYSQL_CONN_ID).get_conn()) as conn, closing(conn.cursor()) as cur:
+    with closing(db_session.connect()) as conn, closing(conn.cursor()) as cur:
         return generations.read_generations(cur)
 
 
@@ -30,22 +27,28 @@ class TokyobetaMacros:
         return config.setting(name)
 
     @staticmethod
-    def batch_iso(data_interval_end: dt.datetime) -> str:
-        return batch_date.batch_iso(data_interval_end)
+    def lock_wait_seconds() -> int:
+        return db_session.lock_wait_seconds()
+
+    # Every template passes the run's `params` and `data_interval_end`: the batch date is the `batch_date` param
+    # when given, else the JST date of data_interval_end (tokyobeta_etl.batch_date).
+    @staticmethod
+    def batch_iso(params: dict, data_interval_end: dt.datetime) -> str:
+        return batch_date.batch_iso(params, data_interval_end)
 
     @staticmethod
-    def batch_ymd(data_interval_end: dt.datetime) -> str:
-        return batch_date.batch_ymd(data_interval_end)
+    def batch_ymd(params: dict, data_interval_end: dt.datetime) -> str:
+        return batch_date.batch_ymd(params, data_interval_end)
 
     @staticmethod
-    def publish_plan(data_interval_end: dt.datetime) -> generations.PublishPlan:
+    def publish_plan(params: dict, data_interval_end: dt.datetime) -> generations.PublishPlan:
         published, loaded = _generations()
-        return generations.plan_publish(batch_date.batch_date_of(data_interval_end), published, loaded)
+        return generations.plan_publish(batch_date.run_batch_date(params, data_interval_end), published, loaded)
 
     @staticmethod
-    def batch_schema(data_interval_end: dt.datetime, tables: tuple[str, ...] = ("tenants",)) -> str:
+    def batch_schema(params: dict, data_interval_end: dt.datetime, tables: tuple[str, ...] = ("tenants",)) -> str:
         published, loaded = _generations()
-        return generations.batch_schema(batch_date.batch_date_of(data_interval_end), published, loaded, tables)
+        return generations.batch_schema(batch_date.run_batch_date(params, data_interval_end), published, loaded, tables)
 
 
 USER_DEFINED_MACROS = {"tokyobeta": TokyobetaMacros()}

@@ -1,6 +1,7 @@
 """The on-call engineer's command line: `python -m tokyobeta_etl.oncall <command> --help`.
 
-Runs where Airflow's connections resolve (an MWAA CLI session, a worker, or a shell with AIRFLOW_CONN_TOKYOBETA_AURORA
+The same commands as the `tokyobeta_oncall_*` DAGs (MWAA has no shell: use those there), with the same code
+(tokyobeta_etl.oncall_reports). Runs where Airflow's connections resolve (a shell with AIRFLOW_CONN_TOKYOBETA_AURORA
 and AIRFLOW_CONN_AWS_DEFAULT set): the same connections, Variables and code as the DAGs.
 """
 
@@ -10,88 +11,36 @@ import argparse
 import datetime as dt
 import sys
 
+from tokyobeta_etl import oncall_reports
+from tokyobeta_etl.batch_date import today_jst
 from tokyobeta_etl.contract import DUMP_FILES
 
-JST = dt.timezone(dt.timedelta(hours=9))
 
-
-def _today_jst() -> dt.date:
-    return dt.datetime.now(JST).date()
+def _print(report) -> int:
+    print(report.text)
+    return report.exit_code
 
 
 def check_freshness_command(args: argparse.Namespace) -> int:
-    from tokyobeta_etl import freshness
-    from tokyobeta_etl.tasks.freshness import check_freshness
-
-    checks = check_freshness(args.date)
-    print(freshness.summarise(checks, args.date))
-    return 2 if freshness.worst(checks) == freshness.CRITICAL else 0
+    return _print(oncall_reports.freshness(args.date))
 
 
 def verify_row_counts_command(args: argparse.Namespace) -> int:
-    from contextlib import closing
-
-    from airflow.providers.mysql.hooks.mysql import MySqlHook
-
-    from tokyobeta_etl import config, row_counts
-
-    share = float(config.setting("tokyobeta_max_shrink_share"))
-    with closing(MySqlHook(mysql_conn_id=config.MYSQL_CONN_ID).get_conn()) as conn:
-        counts = row_counts.read_counts(conn, share)
-    batch = counts[0].batch if counts else None
-    print(f"Row counts of the published batch {batch or '(none published)'}:")
-    for c in counts:
-        print("  " + c.line())
-    flagged = [c.table for c in counts if c.flags]
-    print(f"FLAGGED: {', '.join(flagged)}" if flagged else "OK: no unexpected drop")
-    return 1 if flagged else 0
+    return _print(oncall_reports.row_counts())
 
 
 def reload_command(args: argparse.Namespace) -> int:
-    from tokyobeta_etl.staging.reload import ReloadRefused, reload
-
-    try:
-        result = reload(args.date, args.tables, check_only=args.check_only, allow_shrink=args.allow_shrink)
-    except ReloadRefused as err:
-        print(f"REFUSED: {err}")
-        return 2
-    for stem, loaded in result["checked"].items():
-        print(f"{stem}: {loaded['key']} valid, rows {loaded['rows']}, sha256 {loaded['sha256']}")
-    if args.check_only:
-        print("CHECK ONLY: staging, silver and gold were not changed")
-    else:
-        print(f"PUBLISHED into staging in one RENAME: {', '.join(result['published'])} (previous in staging_prev)")
-        print(
-            f"Next: clear tokyobeta_daily_etl's run of batch {args.date} from snapshot_tenants (downstream "
-            "included) so that silver, gold and the KPIs are rebuilt from it."
-        )
-    return 0
+    return _print(
+        oncall_reports.reload(args.date, args.tables, check_only=args.check_only, allow_shrink=args.allow_shrink)
+    )
 
 
 def restore_backup_command(args: argparse.Namespace) -> int:
-    from contextlib import closing
+    return _print(oncall_reports.restore_backup(None if args.list else args.table, args.batch))
 
-    from airflow.providers.mysql.hooks.mysql import MySqlHook
 
-    from tokyobeta_etl import backups, config
-
-    with closing(MySqlHook(mysql_conn_id=config.MYSQL_CONN_ID).get_conn()) as conn:
-        if args.list or not args.table:
-            with closing(conn.cursor()) as cur:
-                kept = backups.list_backups(cur)
-            print("Kept generations (g1 = newest):" if kept else "No generations kept in ops.")
-            for b in kept:
-                print(f"  {b.schema}.{b.table:<28} g{b.generation}  ~{b.rows or 0:,} rows  taken {b.created}")
-            return 0
-        try:
-            statement = backups.restore(conn, args.table, args.generation)
-        except backups.RestoreRefused as err:
-            print(f"REFUSED: {err}")
-            return 2
-    print(f"RESTORED {args.table} from generation g{args.generation}: {statement}")
-    print("The replaced table is now that generation: the same command undoes the restore. The next daily run "
-          "rebuilds the table from staging.")  # fmt: skip
-    return 0
+def show_locks_command(args: argparse.Namespace) -> int:
+    return _print(oncall_reports.locks())
 
 
 def _ymd(value: str) -> dt.date:
@@ -103,12 +52,14 @@ def parser() -> argparse.ArgumentParser:
     commands = p.add_subparsers(dest="command", required=True, metavar="command")
     fresh = commands.add_parser(
         "check-freshness",
-        help="grade staging, silver, gold and the day's dumps (exit 2 when critical)",
-        description="The 09:00 freshness check: up to 1 day old is fresh, 2 days a warning, 3 or more (or an "
-        "empty or missing table, or a missing dump) critical. Prints one line per check; exits 2 when critical.",
+        help="the 09:00 freshness check on demand (exit 2 when critical; sends nothing)",
+        description="The 09:00 freshness check: the daily DAG active with a successful run for the date, staging's "
+        "batch tag = the date, silver and gold at most 1 day old (2: warning, more: critical), the day's dumps in S3. "
+        "One line per check and what to do; exits 2 when critical; sends nothing. Reads the daily DAG's runs from "
+        "Airflow's metadata database.",
     )
     fresh.add_argument(
-        "--date", type=dt.date.fromisoformat, default=_today_jst(), help="check date, YYYY-MM-DD (default: today JST)"
+        "--date", type=dt.date.fromisoformat, default=today_jst(), help="check date, YYYY-MM-DD (default: today JST)"
     )
     fresh.set_defaults(run=check_freshness_command)
     counts = commands.add_parser(
@@ -136,15 +87,29 @@ def parser() -> argparse.ArgumentParser:
     reload.set_defaults(run=reload_command)
     restore = commands.add_parser(
         "restore-backup",
-        help="list the kept generations of the silver and gold tables, or swap one back in",
-        description="Before a full-rebuild silver or gold table is replaced, dbt keeps the previous one in ops "
-        "(tokyobeta_backup_generations, default 3). Without --table: list them. With --table schema.table: swap "
-        "the live table and the chosen generation in one atomic RENAME (run it again to undo).",
+        help="list the silver and gold tables' backups by batch date, or swap one back in",
+        description="Before a full-rebuild silver or gold table, or gold.occupancy_daily_metrics, is rewritten, it is "
+        "copied to ops as the backup of the batch it holds (one per batch date: re-running a batch replaces only "
+        "that batch's backup; the newest tokyobeta_backup_generations batch dates are kept, default 3). Without "
+        "--table: list them. With --table schema.table: swap the live table and that batch's backup in one atomic "
+        "RENAME; the table it replaced becomes the backup of its own batch (restore that batch to undo).",
     )
     restore.add_argument("--table", help="e.g. gold.moveout_summary")
-    restore.add_argument("--generation", type=int, default=1, help="1 = the previous version (default)")
-    restore.add_argument("--list", action="store_true", help="list the kept generations")
+    restore.add_argument(
+        "--batch", type=dt.date.fromisoformat, help="batch date of the backup, YYYY-MM-DD (default: the newest kept)"
+    )
+    restore.add_argument("--list", action="store_true", help="list the backups (also the default without --table)")
     restore.set_defaults(run=restore_backup_command)
+    show_locks = commands.add_parser(
+        "show-locks",
+        help="the sessions holding or waiting for locks on the pipeline's schemas (exit 1 when one waits)",
+        description="Lists the database sessions that hold or wait for a lock on the pipeline's schemas (staging, "
+        "its load and previous areas, silver, gold, ops), longest first: connection id, user, host, command, seconds, "
+        "tables, the sessions each waiter waits for, and its statement. Where the server cannot tell a blocker "
+        "exactly (MariaDB without the METADATA_LOCK_INFO plugin) it lists the candidates, marked `?`. End a blocker "
+        "by asking its owner, or with KILL <id> as the administrator. Exits 1 when a session waits.",
+    )
+    show_locks.set_defaults(run=show_locks_command)
     return p
 
 

@@ -9,7 +9,7 @@ from airflow.exceptions import AirflowSensorTimeout
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
 from tokyobeta_etl import config
-from tokyobeta_etl.batch_date import batch_date_of
+from tokyobeta_etl.batch_date import run_batch_date
 from tokyobeta_etl.contract import DUMP_FILES
 
 
@@ -31,7 +31,7 @@ class DumpSensor(S3KeySensor):
     def poke(self, context) -> bool:
         if super().poke(context):
             return True
-        batch = batch_date_of(context["data_interval_end"])
+        batch = run_batch_date(context["params"], context["data_interval_end"])
         deadline = deadline_for(batch, config.setting("tokyobeta_dump_deadline_jst"))
         if pendulum.now(config.TIMEZONE) >= deadline:
             missing = self.missing_keys()
@@ -54,7 +54,7 @@ class DumpSensor(S3KeySensor):
 def dump_key_patterns() -> list[str]:
     """Templated key patterns, one per dump; rendered per run with the batch date and the prefix Variable."""
     prefix = "{{ tokyobeta.setting('tokyobeta_dump_prefix') }}"
-    ymd = "{{ tokyobeta.batch_ymd(data_interval_end) }}"
+    ymd = "{{ tokyobeta.batch_ymd(params, data_interval_end) }}"
     return [f"{prefix}{stem}_{ymd}.sql*" for stem in DUMP_FILES]
 
 

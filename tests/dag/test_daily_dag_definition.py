@@ -1,6 +1,7 @@
 """The daily DAG's definition: names, schedule, defaults, params, the batch date, and no I/O at import."""
 
 import datetime as dt
+import re
 import socket
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,8 +53,10 @@ def test_schedule_and_run_settings(dag):
     assert "On-call" in dag.doc_md
     for task in dag.tasks:
         assert task.owner == "data-platform"
-        if task.task_id != "wait_for_dumps":
+        if task.task_id not in ("wait_for_dumps", "check_run"):  # waiting and refusing are final
             assert task.retries >= 2 and task.retry_exponential_backoff, task.task_id
+    # check_run is the one root: a refused batch_date stops the run before anything is read or written
+    assert [t.task_id for t in dag.roots] == ["check_run"]
 
 
 def test_a_task_cleared_many_times_still_retries_within_ten_minutes(dag):
@@ -116,7 +119,9 @@ def test_every_task_alerts_on_its_final_failure_and_has_the_sla(dag):
     assert dag.on_failure_callback is alerts.on_run_failure
     for task in dag.tasks:
         assert task.on_failure_callback is alerts.on_task_failure, task.task_id
-        assert task.on_retry_callback is None, task.task_id  # one message per failure, not per try
+        assert task.on_retry_callback is alerts.on_task_retry, task.task_id  # logs only: one message per failure
+        if not task.task_id.startswith(("wait_for_dumps", "check_run")):  # sensors have their own time-outs
+            assert task.execution_timeout is not None, task.task_id
         if task.task_id != "refresh_quicksight":  # Airflow refuses SLAs on mapped tasks
             assert task.sla == dt.timedelta(hours=1), task.task_id  # 07:00 -> 08:00 JST
 
@@ -192,6 +197,9 @@ def test_sensor_keys_render_with_the_batch_date(dag, airflow_env):
         ({"lookback_days": 366}, "maximum of 365"),
         ({"forward_days": 731}, "maximum of 730"),
         ({"forward_days": "ninety"}, "not of type 'integer'"),
+        ({"batch_date": "2026-02-30"}, "Invalid input for param batch_date: '2026-02-30' is not a 'date'"),
+        ({"batch_date": "20260210"}, "Invalid input for param batch_date: '20260210' is not a 'date'"),
+        ({"batch_date": 20260210}, "not of type 'null', 'string'"),
     ],
 )
 def test_bad_params_are_refused_before_any_task_runs(dag, airflow_env, conf, fragment):
@@ -214,7 +222,40 @@ def test_bad_params_are_refused_before_any_task_runs(dag, airflow_env, conf, fra
         )
     assert fragment in str(err.value)
     assert DagRun.find(dag_id=dag.dag_id, run_id="bad_params_probe") == []
-    assert "from 0 to" in dag.params.get_param(next(iter(conf))).description
+    assert "from" in dag.params.get_param(next(iter(conf))).description  # the form says the allowed range
+
+
+def test_batch_date_param_is_the_run_s_batch_date_within_the_start_date_and_today():
+    from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
+
+    fired = pendulum.datetime(2026, 3, 2, 7, tz=JST)
+    today = dt.date(2026, 3, 5)
+    assert run_batch_date({}, fired, today) == dt.date(2026, 3, 2)
+    assert run_batch_date({"batch_date": None}, fired, today) == dt.date(2026, 3, 2)
+    assert run_batch_date({"batch_date": "2026-02-10"}, fired, today) == dt.date(2026, 2, 10)
+    assert run_batch_date({"batch_date": "2026-03-05"}, fired, today) == dt.date(2026, 3, 5)  # today itself
+    assert run_batch_date({"batch_date": "2026-01-01"}, fired, today) == dt.date(2026, 1, 1)  # the start date
+    for bad, message in (
+        ("2026-03-06", "batch_date 2026-03-06 is outside the dates that can be loaded: from 2026-01-01"),
+        ("2025-12-31", "to 2026-03-05 (today in Asia/Tokyo)"),
+        ("2026-3-1", "batch_date must be a date YYYY-MM-DD from 2026-01-01"),
+        ("2026-02-30", "got '2026-02-30'"),
+    ):
+        with pytest.raises(BatchDateRefused, match=re.escape(message)):
+            run_batch_date({"batch_date": bad}, fired, today)
+
+
+def test_a_run_with_batch_date_loads_that_batch_whatever_its_logical_date(airflow_env):
+    """The README's "one batch date now": the run keeps its own logical date and data interval (another day's)."""
+    from airflow.models import DagBag
+
+    # its own DAG object: in one process, a run's conf stays in the Param objects the tasks share
+    dag = DagBag(dag_folder=str(DAGS / "tokyobeta_daily_etl.py"), include_examples=False).dags["tokyobeta_daily_etl"]
+    conf = {"batch_date": "2026-02-10"}
+    with rendered(dag, dt.date(2026, 3, 1), "wait_for_dumps", conf) as sensor:
+        assert sensor.bucket_key == [f"dumps/{s}_20260210.sql*" for s in ("movings", "tenants", "rooms", "inquiries")]
+    with rendered(dag, dt.date(2026, 3, 1), "occupancy_kpis", conf) as kpis:
+        assert kpis.op_kwargs["batch"] == "2026-02-10"
 
 
 def test_kpi_task_renders_the_batch_date_and_the_run_params(dag, airflow_env):

@@ -19,6 +19,7 @@ import pytest
 from harness import airflow_cluster as ac
 from harness import moto_server as mt
 from harness import warehouse as wh
+from harness.runs import latest_fire_time
 from tokyobeta_etl.batch_date import batch_date_of, logical_date_for_batch
 from tokyobeta_etl.contract import DEFAULT_BUCKET
 
@@ -30,12 +31,6 @@ SLA_SUBJECT = "[tokyobeta] SLA MISSED"
 # Yesterday, as far as this test needs it: three tasks along the chain (the sensor, the staging publish, the KPI
 # step) recorded green. The check measures each task from its own latest success; marking all ~40 costs start-ups.
 GREEN_YESTERDAY = r"^(wait_for_dumps|publish_staging|occupancy_kpis)$"
-
-
-def latest_fire_time(now: pendulum.DateTime) -> pendulum.DateTime:
-    """The latest 07:00 JST at or before `now`: the end of the interval the scheduler runs first (catchup=False)."""
-    fire = now.in_timezone(JST).replace(hour=7, minute=0, second=0, microsecond=0)
-    return fire if fire <= now else fire.subtract(days=1)
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +46,11 @@ def sla_run(mysql_server, etl_user, moto_server, airflow_cluster_include):
         aws_endpoint_url=moto_server.endpoint_url,
         region=mt.REGION,
         extra_env={
-            "TOKYOBETA_INCLUDE_DIR": str(airflow_cluster_include),
-            "TOKYOBETA_DBT_EXECUTABLE": str(ac.REPO / ".dbt-venv" / "bin" / "dbt"),
+            **ac.pipeline_env(airflow_cluster_include),
             "TOKYOBETA_SLA_DEADLINE_JST": "07:01",
             "AIRFLOW__CORE__CHECK_SLAS": "True",
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "True",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",  # nothing runs before yesterday is on record
-            "AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN": ac.ALERT_TOPIC_ARN,
         },
         daemons=False,  # a backfill beside a running scheduler can deadlock on the metadata DB (seen here)
     )

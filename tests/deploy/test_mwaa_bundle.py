@@ -31,7 +31,12 @@ from tokyobeta_etl.contract import DEFAULT_BUCKET
 pytestmark = pytest.mark.slow
 
 DAY = dt.date(2026, 2, 9)
-DAG_FILES = {"tokyobeta_daily_etl.py", "tokyobeta_freshness_check.py"}
+DAG_FILES = {
+    "tokyobeta_daily_etl.py",
+    "tokyobeta_freshness_check.py",
+    "tokyobeta_oncall.py",
+    "tokyobeta_run_duration_check.py",
+}
 DAG_IDS = {"tokyobeta_daily_etl", "tokyobeta_freshness_check"}
 VENV_BIN = REPO / ".venv" / "bin"
 # Set by the test process or the harness: never let them reach the deployed Airflow (pip's own settings stay).

@@ -29,6 +29,16 @@ ALERT_TOPIC = "tokyobeta-cluster-alerts"
 ALERT_TOPIC_ARN = f"arn:aws:sns:ap-northeast-1:123456789012:{ALERT_TOPIC}"
 
 
+def pipeline_env(include_dir: Path) -> dict[str, str]:
+    """What every test cluster running the pipeline's DAGs sets: a copy of include/ (a test may break a file of it),
+    the repository's dbt venv (it is not beside the copy), and the alert topic of `alert_queue`."""
+    return {
+        "TOKYOBETA_INCLUDE_DIR": str(include_dir),
+        "TOKYOBETA_DBT_EXECUTABLE": str(REPO / ".dbt-venv" / "bin" / "dbt"),
+        "AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN": ALERT_TOPIC_ARN,
+    }
+
+
 def alert_queue(moto):
     """Create the cluster's alert topic with an SQS queue subscribed; returns a function draining the queue into
     [{"subject", "body"}]."""
@@ -75,8 +85,8 @@ class DagRun:
 # The web server's admin (REST API, basic auth). The test web server also shows its pages read-only to anonymous
 # visitors (webserver_config.py below), so that a headless browser can take a screenshot without logging in.
 WEB_ADMIN = "admin"
-WEB_CONFIG = """# harness: anonymous visitors may look (Viewer) so that a headless browser needs no login
-AUTH_ROLE_PUBLIC = "Viewer"
+WEB_CONFIG = """# harness: anonymous visitors get this role, so that a headless browser needs no login
+AUTH_ROLE_PUBLIC = "{role}"
 WTF_CSRF_ENABLED = True
 """
 
@@ -127,9 +137,17 @@ class AirflowCluster:
         self.poll(parsed, timeout, f"DAG {dag_id} to be parsed (scheduler log: {self.log('scheduler')})")
 
     def trigger(self, dag_id: str, logical_date: dt.datetime, conf: dict | None = None, run_id: str = "") -> str:
+        """A manual run at a chosen logical date (tests only: the README's recipes never choose one)."""
         run_id = run_id or f"harness__{logical_date.isoformat()}"
         self.wait_for_dag(dag_id)
         self.cli("dags", "trigger", dag_id, "-e", logical_date.isoformat(), "-r", run_id, "-c", json.dumps(conf or {}))
+        return run_id
+
+    def trigger_now(self, dag_id: str, conf: dict, run_id: str) -> str:
+        """The README's recipe, `airflow dags trigger --conf '{...}' <dag>`: Airflow gives the run the trigger time as
+        its logical date (the run id is named only so the test can find it)."""
+        self.wait_for_dag(dag_id)
+        self.cli("dags", "trigger", "--conf", json.dumps(conf), "-r", run_id, dag_id)
         return run_id
 
     def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 1200) -> str:
@@ -265,11 +283,13 @@ def start(
     webserver: bool = False,
     daemons: bool = True,
     extra_env: dict[str, str] | None = None,
+    public_role: str = "Viewer",
 ) -> AirflowCluster:
     """Scheduler (LocalExecutor) + triggerer [+ web server] over a DAG folder holding links to `dags`.
-    daemons=False: the metadata database only; the caller prepares history, then calls start_daemons()."""
+    daemons=False: the metadata database only; the caller prepares history, then calls start_daemons().
+    public_role: what an anonymous visitor of the web server may do (Viewer looks; Op also sees trigger forms)."""
     home = Path(tempfile.mkdtemp(prefix="tokyobeta-airflow-cluster-"))
-    (home / "webserver_config.py").write_text(WEB_CONFIG)
+    (home / "webserver_config.py").write_text(WEB_CONFIG.format(role=public_role))
     dags_folder = home / "dags"
     dags_folder.mkdir()
     for dag_file in dags:

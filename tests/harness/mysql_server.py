@@ -133,6 +133,8 @@ def start() -> MySQLServer:
             check=True,
             capture_output=True,
         )
+    # its own temporary directory: nothing else that cleans /tmp can pull a temporary table from under a query
+    (workdir / "tmp").mkdir()
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - kept open for the server's lifetime
     proc = subprocess.Popen(
         [
@@ -143,6 +145,7 @@ def start() -> MySQLServer:
             f"--port={port}",
             "--bind-address=127.0.0.1",
             f"--pid-file={workdir / 'mysqld.pid'}",
+            f"--tmpdir={workdir / 'tmp'}",
             "--character-set-server=utf8mb4",
             "--collation-server=utf8mb4_unicode_ci",
             "--innodb-buffer-pool-size=512M",

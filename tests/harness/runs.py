@@ -25,6 +25,12 @@ def fire_time(batch: dt.date) -> pendulum.DateTime:
     return pendulum.datetime(batch.year, batch.month, batch.day, 7, tz=JST)
 
 
+def latest_fire_time(now: pendulum.DateTime) -> pendulum.DateTime:
+    """The latest 07:00 JST at or before `now`: the end of the interval the scheduler runs first (catchup=False)."""
+    fire = now.in_timezone(JST).replace(hour=7, minute=0, second=0, microsecond=0)
+    return fire if fire <= now else fire.subtract(days=1)
+
+
 STAGING_END = "publish_staging"
 
 

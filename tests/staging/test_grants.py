@@ -36,3 +36,20 @@ def test_etl_user_is_refused_outside_its_rights(etl_conn, statement):
     with pytest.raises((MySQLdb.OperationalError, MySQLdb.ProgrammingError)) as err:
         etl_conn.execute(statement)
     assert err.value.args[0] in (1044, 1045, 1142, 1227, 1410, 1133, 1211, 1064, 1396, 1148), err.value
+
+
+def test_etl_user_sees_other_sessions_but_cannot_end_them(etl_conn, mysql_server):
+    """PROCESS (to name a session blocking a lock): other sessions and InnoDB's lock views are visible, no more."""
+    admin = mysql_server.connect()
+    try:
+        cur = admin.cursor()
+        cur.execute("SELECT CONNECTION_ID()")
+        (admin_id,) = cur.fetchone()
+        etl_conn.execute("SELECT USER FROM information_schema.PROCESSLIST WHERE ID = %s", (admin_id,))
+        assert etl_conn.fetchall() == ((mysql_server.admin_user,),)
+        etl_conn.execute("SELECT COUNT(*) FROM information_schema.INNODB_TRX")
+        with pytest.raises(MySQLdb.OperationalError) as err:
+            etl_conn.execute(f"KILL {admin_id}")
+        assert err.value.args[0] == 1095, err.value  # ER_KILL_DENIED_ERROR: not the owner of that session
+    finally:
+        admin.close()

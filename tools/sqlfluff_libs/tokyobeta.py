@@ -10,11 +10,11 @@ class _Plan:
 staging_tables = ("movings", "tenants", "apartments", "rooms", "inquiries")
 
 
-def batch_iso(_):
+def batch_iso(*_):
     return "2026-02-10"
 
 
-def batch_ymd(_):
+def batch_ymd(*_):
     return "20260210"
 
 
@@ -22,7 +22,7 @@ def batch_schema(*_):
     return "staging"
 
 
-def publish_plan(_):
+def publish_plan(*_):
     return _Plan()
 
 

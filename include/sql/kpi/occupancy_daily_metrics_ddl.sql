@@ -1,7 +1,8 @@
 -- gold.occupancy_daily_metrics (CONTRACT.md section 6): one row per date, facts up to as_of_date, projections after.
 -- total_rooms and occupancy_rate are NULL when room_count_daily has no row for the date they come from (unknown is
 -- not zero); occupancy_rate is also NULL when total_rooms is 0 (a rate over no rooms is undefined).
--- Every delete the KPI run issues is a range on the primary key: no other index is needed.
+-- Every delete the KPI run issues is a range on the primary key: no other index is needed. The table comment carries
+-- the batch tag of the last run (tokyobeta batch=YYYY-MM-DD), which names its backups (tokyobeta_etl.backups).
 CREATE TABLE IF NOT EXISTS gold.occupancy_daily_metrics (
     snapshot_date DATE NOT NULL,
     applications INT NOT NULL,
@@ -16,5 +17,4 @@ CREATE TABLE IF NOT EXISTS gold.occupancy_daily_metrics (
     as_of_date DATE NOT NULL,
     computed_at DATETIME NOT NULL,
     PRIMARY KEY (snapshot_date)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
-COMMENT = 'Daily occupancy KPIs: facts up to as_of_date, projections after (CONTRACT.md section 6)';
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -2,7 +2,7 @@
 -- complete generation or the new one. The previous generation stays in staging_prev until the next publish.
 -- The plan (rendered into this file, visible in the task's Rendered Template) is decided from the batch tags on the
 -- tables themselves: a batch older than the published one is never published (contract invariant 2).
-{% set plan = tokyobeta.publish_plan(data_interval_end) %}
+{% set plan = tokyobeta.publish_plan(params, data_interval_end) %}
 -- batch {{ plan.batch }}: {{ plan.decision }}: {{ plan.reason }}
 {% if plan.decision == 'publish' %}
 DROP TABLE IF EXISTS {% for t in tokyobeta.staging_tables %}staging_prev.{{ t }}{{ ", " if not loop.last }}{% endfor %};

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import MySQLdb
 
 from tokyobeta_etl.contract import CONTRACT_COLUMNS, DUMP_FILES
+from tokyobeta_etl.db_session import LOCK_WAIT_TIMEOUT_ERRNO
 from tokyobeta_etl.dumps import read_dump
 from tokyobeta_etl.staging.generations import batch_tag
 
@@ -135,6 +136,8 @@ def _explain(err: MySQLdb.MySQLError, file_name: str, stmt) -> Exception:
     if code in CONNECTION_LOST or isinstance(err, MySQLdb.OperationalError) and code and code >= 2000:
         # Not the input's fault: keep it retryable, but say where it happened.
         return type(err)(code, f"{where}: database connection lost: {message}")
+    if code == LOCK_WAIT_TIMEOUT_ERRNO:  # another session holds the table: retryable, and the caller names the holder
+        return type(err)(code, f"{where}: {message}")
     if code == ER_DUP_ENTRY:
         return StagingLoadError(f"{where}: duplicate primary key: {message}")
     if code == ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:

@@ -6,8 +6,8 @@ import datetime as dt
 import logging
 from contextlib import closing
 
-from tokyobeta_etl import config
-from tokyobeta_etl.batch_date import batch_date_of
+from tokyobeta_etl import config, db_session
+from tokyobeta_etl.batch_date import run_batch_date
 from tokyobeta_etl.contract import DUMP_FILES
 from tokyobeta_etl.dumps import DumpError
 from tokyobeta_etl.staging import audit, generations
@@ -43,20 +43,20 @@ def load_dump_to_load_area(
     """Stream one dump from S3 into staging_load, validated and tagged. Used by the DAG and the on-call CLI
     (`reload --check-only` passes record_audit=False: a check leaves ops.load_audit as it was)."""
     from airflow.providers.amazon.aws.hooks.s3 import S3Hook
-    from airflow.providers.mysql.hooks.mysql import MySqlHook
 
     bucket, prefix = config.setting("tokyobeta_dump_bucket"), config.setting("tokyobeta_dump_prefix")
     max_shrink = None if allow_shrink else float(config.setting("tokyobeta_max_shrink_share"))
     s3 = S3Hook(aws_conn_id=config.AWS_CONN_ID).get_conn()
-    hook = MySqlHook(mysql_conn_id=config.MYSQL_CONN_ID)
+    hook = db_session.hook()
     started = audit.utcnow()
     obj = locate_dump(s3, bucket, prefix, stem, batch)
     rows = [audit.AuditRow(batch, t, obj.key, started, run_id=run_id, try_number=try_number) for t in DUMP_FILES[stem]]
     log.info(
         "loading %s (%s, %d bytes) into %s", obj.url, "gzip" if obj.gzip else "plain", obj.size, config.STAGING_LOAD
     )
+    tables = [f"{schema}.{t}" for t in DUMP_FILES[stem] for schema in (config.STAGING_LOAD, config.STAGING)]
     try:
-        with closing(hook.get_conn()) as conn:
+        with closing(hook.get_conn()) as conn, db_session.blockers_named(tables):
             baseline = shrink_baseline(conn.cursor(), batch)
             result = load_dump(
                 conn,
@@ -101,7 +101,7 @@ def load_dump_task(stem: str, params: dict, data_interval_end: dt.datetime, run_
     try:
         return load_dump_to_load_area(
             stem,
-            batch=batch_date_of(data_interval_end),
+            batch=run_batch_date(params, data_interval_end),
             allow_shrink=bool(params.get("allow_shrink", False)),
             run_id=run_id,
             try_number=ti.try_number,

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from contextlib import closing
 
-from tokyobeta_etl import config
+from tokyobeta_etl import config, db_session
 from tokyobeta_etl.contract import DUMP_FILES
 from tokyobeta_etl.staging import generations
 from tokyobeta_etl.staging.load_task import load_dump_to_load_area
@@ -57,9 +57,7 @@ def publish_statements(tables: list[str]) -> list[str]:
 
 
 def reload(batch: dt.date, stems: list[str], *, check_only: bool, allow_shrink: bool = False) -> dict:
-    from airflow.providers.mysql.hooks.mysql import MySqlHook
-
-    hook = MySqlHook(mysql_conn_id=config.MYSQL_CONN_ID)
+    hook = db_session.hook()
     with closing(hook.get_conn()) as conn, closing(conn.cursor()) as cur:
         published = generations.published_batch(generations.read_generations(cur)[0])
     tables = check_reload(batch, stems, published)

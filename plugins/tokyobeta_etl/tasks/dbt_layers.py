@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from cosmos import DbtTaskGroup, ExecutionConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
 
-from tokyobeta_etl import dbt_project
+from tokyobeta_etl import config, dbt_project
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,11 @@ def dbt_layer(layer: str, dag_file: str, execution: DbtExecution = SHIPPED) -> D
             "env": dict(dbt_project.DBT_ENV),
             "append_env": True,
             "install_deps": False,
+            "callback": dbt_project.raise_on_lock_wait,  # a lock wait fails the node naming the lock's holder
             **execution.operator_args,
         },
-        default_args={"retries": 2},  # a failing dbt test will not pass on a retry: alert sooner
+        default_args={
+            "retries": 2,  # a failing dbt test will not pass on a retry: alert sooner
+            "execution_timeout": config.TASK_TIMEOUTS["dbt_node"],
+        },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from airflow.operators.python import PythonOperator
 
+from tokyobeta_etl import config
 from tokyobeta_etl.datasets import GOLD_DATASETS
 from tokyobeta_etl.kpi.task import occupancy_kpi_task
 
@@ -12,8 +13,9 @@ def occupancy_kpis() -> PythonOperator:
     return PythonOperator(
         task_id="occupancy_kpis",
         python_callable=occupancy_kpi_task,
+        execution_timeout=config.TASK_TIMEOUTS["kpi"],
         op_kwargs={
-            "batch": "{{ tokyobeta.batch_iso(data_interval_end) }}",
+            "batch": "{{ tokyobeta.batch_iso(params, data_interval_end) }}",
             "lookback_days": "{{ params.lookback_days }}",
             "forward_days": "{{ params.forward_days }}",
         },

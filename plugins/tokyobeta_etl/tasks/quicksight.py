@@ -55,6 +55,7 @@ def quicksight_refresh() -> tuple[PythonOperator, QuickSightCreateIngestionOpera
     datasets = PythonOperator(
         task_id="quicksight_datasets",
         python_callable=dataset_ids_task,
+        execution_timeout=config.TASK_TIMEOUTS["check"],
         doc_md="Reads `tokyobeta_quicksight_dataset_ids` (comma-separated). None: the refresh below is skipped.",
     )
     refresh = RefreshQuickSightDataset.partial(
@@ -64,6 +65,7 @@ def quicksight_refresh() -> tuple[PythonOperator, QuickSightCreateIngestionOpera
         ingestion_id="tokyobeta-{{ ts_nodash }}-{{ ti.map_index }}-try{{ ti.try_number }}",
         ingestion_type="FULL_REFRESH",
         check_interval=30,
+        execution_timeout=config.TASK_TIMEOUTS["quicksight"],
         sla=None,  # Airflow refuses SLAs on mapped tasks; the tasks before it carry the run's SLA
         doc_md="One SPICE full refresh per dataset (mapped over `quicksight_datasets`), waiting for it to finish "
         "unless `tokyobeta_quicksight_wait` is false.",

@@ -7,7 +7,7 @@ import datetime as dt
 from airflow.operators.python import PythonOperator
 from airflow.providers.mysql.operators.mysql import MySqlOperator
 
-from tokyobeta_etl import config
+from tokyobeta_etl import config, db_session
 from tokyobeta_etl.contract import DUMP_FILES
 from tokyobeta_etl.sensors import BUCKET_TEMPLATE, DumpSensor, dump_key_patterns
 from tokyobeta_etl.staging.load_task import load_dump_task
@@ -28,10 +28,27 @@ def wait_for_dumps() -> DumpSensor:
     )
 
 
+class PipelineSqlOperator(MySqlOperator):
+    """MySqlOperator on a bounded session (tokyobeta_etl.db_session): a statement behind another session's lock gives
+    up after tokyobeta_lock_wait_seconds and fails naming the holder."""
+
+    def get_db_hook(self):
+        return db_session.hook()
+
+    def execute(self, context):
+        with db_session.blockers_named(db_session.tables_in(str(self.sql))):
+            return super().execute(context)
+
+
 def _sql_step(task_id: str, sql_file: str, doc_md: str) -> MySqlOperator:
     """A step whose SQL lives in include/sql (templated with the tokyobeta macros), run statement by statement."""
-    return MySqlOperator(
-        task_id=task_id, mysql_conn_id=config.MYSQL_CONN_ID, sql=sql_file, split_statements=True, doc_md=doc_md
+    return PipelineSqlOperator(
+        task_id=task_id,
+        mysql_conn_id=config.MYSQL_CONN_ID,
+        sql=sql_file,
+        split_statements=True,
+        execution_timeout=config.TASK_TIMEOUTS["sql_step"],
+        doc_md=doc_md,
     )
 
 
@@ -49,6 +66,7 @@ def load_dumps() -> list[PythonOperator]:
             task_id=f"load_{stem}",
             python_callable=load_dump_task,
             op_kwargs={"stem": stem},
+            execution_timeout=config.TASK_TIMEOUTS["load"],
             doc_md=f"Streams `{stem}_YYYYMMDD.sql[.gz]` from S3 into `{config.STAGING_LOAD}` "
             f"({', '.join(tables)}), validates it and tags it with the batch date. Bad input fails without retries.",
         )

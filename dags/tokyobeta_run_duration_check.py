@@ -1,0 +1,45 @@
+"""tokyobeta_run_duration_check: every 10 minutes, is a daily run taking too long?"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+from tokyobeta_etl import alerts, config, run_watch
+
+DOC_MD = """
+### Tokyo Beta run-duration check
+
+**What it does.** Every 10 minutes it looks at the running `tokyobeta_daily_etl` runs. One still running
+`tokyobeta_run_alert_minutes` (Variable, default 60) after it started sends one `[tokyobeta] RUNNING LONG` message
+per run, naming its running and waiting tasks. The run is not stopped.
+
+**On-call.** Open the running tasks' logs: a statement waiting for a lock (`tokyobeta_oncall_show_locks` names the
+holder), `wait_for_dumps` still waiting (late dumps), or a slow model. A red task of this DAG itself means the check
+could not run (its log says why); it alerts like any task.
+"""
+
+with DAG(
+    dag_id=config.RUN_DURATION_DAG_ID,
+    description="Every 10 min: a daily run running longer than tokyobeta_run_alert_minutes alerts once",
+    schedule="*/10 * * * *",
+    start_date=config.dag_start_date(),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=dt.timedelta(minutes=9),
+    default_args={
+        "owner": "data-platform",
+        "retries": 0,  # the next check is 10 minutes away
+        "on_failure_callback": alerts.on_task_failure,
+        "execution_timeout": config.TASK_TIMEOUTS["check"],
+    },
+    tags=["tokyobeta", "monitoring"],
+    doc_md=DOC_MD,
+) as dag:
+    PythonOperator(
+        task_id="check_run_duration",
+        python_callable=run_watch.check_run_duration,
+        doc_md="Alerts once per daily run running longer than tokyobeta_run_alert_minutes; returns those runs.",
+    )
