@@ -16,6 +16,7 @@ GOLD_TABLES = (
     "moveout_summary",
     "tenant_status_transitions",
     "occupancy_daily_metrics",
+    "property_daily_metrics",
 )
 
 

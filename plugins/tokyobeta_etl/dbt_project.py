@@ -36,12 +36,15 @@ def dbt_executable(dag_file: str) -> Path:
 
 
 def dbt_vars() -> dict[str, str]:
-    """Templated per run: the batch date, and where that batch's raw tables are now (see models' README)."""
+    """Templated per run: the batch date, where that batch's raw tables are now (see models' README), and the KPI
+    window's lookback."""
     return {
         "batch_date": "{{ tokyobeta.batch_iso(params, data_interval_end) }}",
         "batch_schema": "{{ tokyobeta.batch_schema(params, data_interval_end, tokyobeta.staging_tables) }}",
         "backup_generations": "{{ tokyobeta.setting('tokyobeta_backup_generations') }}",
         "lock_wait_seconds": "{{ tokyobeta.lock_wait_seconds() }}",
+        # the occupancy KPIs' window, also gold.property_daily_metrics' (the run param; dbt_project.yml's default)
+        "lookback_days": "{{ params.lookback_days }}",
     }
 
 

@@ -109,7 +109,7 @@ def test_gold_tables_are_datasets_updated_by_the_kpi_task(dag):
 
     uris = {d.uri for d in dag.get_task("occupancy_kpis").outlets}
     assert uris == {f"tokyobeta://gold/{t}" for t in GOLD_TABLES}
-    assert "occupancy_daily_metrics" in GOLD_TABLES and len(GOLD_TABLES) == 7
+    assert "occupancy_daily_metrics" in GOLD_TABLES and len(GOLD_TABLES) == 8
 
 
 def test_every_task_alerts_on_its_final_failure_and_has_the_sla(dag):

@@ -20,9 +20,11 @@ SILVER_MODELS = {
     "int_batch_tenants": "ephemeral",
     "int_batch_movings": "ephemeral",
     "int_batch_rooms": "ephemeral",
+    "int_room_transfers": "ephemeral",
     "tenant_status_history": "table",
     "tenant_room_snapshot_daily": "incremental",
     "room_count_daily": "incremental",
+    "room_count_by_apartment_daily": "incremental",
 }
 GOLD_MODELS = {
     "new_contracts": "table",
@@ -31,6 +33,7 @@ GOLD_MODELS = {
     "moveout_analysis": "table",
     "moveout_summary": "table",
     "tenant_status_transitions": "table",
+    "property_daily_metrics": "incremental",
 }
 SEEDS = {
     "code_tenant_status",
@@ -78,14 +81,19 @@ def test_every_model_and_seed_lands_in_its_layer_with_its_tag_and_a_description(
 
 
 def test_every_full_rebuild_table_keeps_its_previous_generations(manifest):
+    # and gold's windowed rewrite, backed up per batch like gold.occupancy_daily_metrics (dbt README)
     for name, node in nodes(manifest, "model").items():
         keeps = any("keep_generations" in h["sql"] for h in node["config"]["pre-hook"])
-        assert keeps == (node["config"]["materialized"] == "table"), name
+        assert keeps == (node["config"]["materialized"] == "table" or name == "property_daily_metrics"), name
+    pre = [h["sql"] for h in nodes(manifest, "model")["property_daily_metrics"]["config"]["pre-hook"]]
+    assert [i for i, h in enumerate(pre) if "keep_generations" in h] < [
+        i for i, h in enumerate(pre) if "delete_window_rows" in h
+    ]
 
 
 def test_history_models_are_delete_insert_on_the_batch_date_and_never_fully_refreshed(manifest):
     models = nodes(manifest, "model")
-    for name in ("tenant_room_snapshot_daily", "room_count_daily"):
+    for name in ("tenant_room_snapshot_daily", "room_count_daily", "room_count_by_apartment_daily"):
         config = models[name]["config"]
         assert config["unique_key"] == "snapshot_date", name
         assert config["incremental_strategy"] == "delete+insert", name

@@ -43,3 +43,16 @@ CASE
     {{ _bucket(expr, bounds, top, 'ja') }} AS {{ name }}_bucket_label_ja,
     {{ _bucket(expr, bounds, top, 'en') }} AS {{ name }}_bucket_label_en
 {%- endmacro %}
+
+{#- The move-out reason as a bucketing: key = the code zero-padded to 3 digits (sorts), labels from
+    code_moveout_reason (already on the row); no reason -> 0_unknown, a code the table lacks -> its number. -#}
+{% macro reason_bucket_columns(alias) -%}
+    CASE WHEN {{ alias }}.reason_moveout IS NULL THEN '0_unknown'
+        ELSE CONCAT('r', LPAD(CAST({{ alias }}.reason_moveout AS CHAR), 3, '0')) END AS reason_bucket,
+    CASE WHEN {{ alias }}.reason_moveout IS NULL THEN '不明'
+        ELSE COALESCE({{ alias }}.reason_moveout_label_ja, CAST({{ alias }}.reason_moveout AS CHAR)) END
+        AS reason_bucket_label_ja,
+    CASE WHEN {{ alias }}.reason_moveout IS NULL THEN 'Unknown'
+        ELSE COALESCE({{ alias }}.reason_moveout_label_en, CAST({{ alias }}.reason_moveout AS CHAR)) END
+        AS reason_bucket_label_en
+{%- endmacro %}

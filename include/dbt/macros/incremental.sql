@@ -59,3 +59,32 @@
     {%- endset -%}
     {{ return(sql) }}
 {% endmacro %}
+
+{#-
+  The occupancy KPI window (CONTRACT.md section 6) for the dbt models that follow it (gold.property_daily_metrics):
+  lookback_days() is var lookback_days (the DAG run param, default 3 in dbt_project.yml), validated as the KPI task
+  validates it; kpi_window_start() = batch_date - lookback_days, as a SQL date expression.
+
+  delete_window_rows(): pre-hook, inside the model's transaction: removes every row from the window's start on, so
+  that a date of the window that no longer has a snapshot loses its rows too (the KPI task's window delete). A no-op
+  on the first build.
+-#}
+{% macro lookback_days() -%}
+    {%- set raw = var('lookback_days', 3) | string | trim -%}
+    {%- if not raw.isdigit() or raw | int > 365 -%}
+        {{ exceptions.raise_compiler_error("tokyobeta: lookback_days must be an integer from 0 to 365, got '" ~ raw ~ "'") }}
+    {%- endif -%}
+    {{- return(raw | int) -}}
+{%- endmacro %}
+
+{% macro kpi_window_start() -%}
+    date_sub({{ batch_date_literal() }}, interval {{ lookback_days() }} day)
+{%- endmacro %}
+
+{% macro delete_window_rows(date_column='snapshot_date') -%}
+    {%- if execute and load_relation(this) is not none -%}
+        DELETE FROM {{ this }} WHERE {{ date_column }} >= {{ kpi_window_start() }}
+    {%- else -%}
+        SELECT 'first build of {{ this.identifier }}: nothing to replace' AS delete_window_rows
+    {%- endif -%}
+{%- endmacro %}

@@ -6,7 +6,7 @@ WITH expected AS (
 ),
 
 kinds AS (
-    SELECT 'rent' AS bucket_type UNION ALL SELECT 'age' UNION ALL SELECT 'tenure'
+    SELECT 'rent' AS bucket_type UNION ALL SELECT 'age' UNION ALL SELECT 'tenure' UNION ALL SELECT 'reason'
 ),
 
 totals AS (

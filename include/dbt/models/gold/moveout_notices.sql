@@ -5,7 +5,8 @@
 -- Move-out notices received in the 24 months up to the latest snapshot date, rebuilt every run: a notice turns
 -- from Pending to Completed once the source flags the move-out, and notices older than 24 months drop out.
 -- The reference date is the latest batch date silver holds (not the run's batch date), so a past-date re-run
--- rebuilds exactly what the latest run built (CONTRACT.md invariant 2).
+-- rebuilds exactly what the latest run built (CONTRACT.md invariant 2). is_transfer: a completed move-out that is a
+-- room transfer (int_room_transfers; a pending notice is 0 until the move-out completes).
 WITH as_of AS (
     SELECT MAX(snapshot_date) AS as_of_date FROM {{ ref('room_count_daily') }}
 )
@@ -29,9 +30,12 @@ SELECT
     c.apartment_name,
     c.apartment_name_en,
     c.prefecture,
-    a.as_of_date
+    a.as_of_date,
+    CAST(CASE WHEN tr.moveout_moving_id IS NULL THEN 0 ELSE 1 END AS UNSIGNED) AS is_transfer
 FROM {{ ref('int_contracts') }} AS c
 CROSS JOIN as_of AS a
+LEFT JOIN {{ ref('int_room_transfers') }} AS tr
+    ON tr.moveout_moving_id = c.moving_id
 WHERE c.cancel_flag = 0
     AND c.moveout_receipt_date IS NOT NULL
     AND c.moveout_receipt_date > DATE_SUB(a.as_of_date, INTERVAL 24 MONTH)

@@ -1,8 +1,9 @@
 {{ config(post_hook="{{ ensure_primary_key(this, ['moveout_month', 'bucket_type', 'bucket', 'prefecture', 'tenant_type']) }}") }}
--- Move-outs aggregated by month, prefecture and tenant type, once per bucketing (bucket_type rent / age / tenure):
+-- Move-outs that are not room transfers (gold.moveout_analysis), aggregated by month, prefecture and tenant type,
+-- once per bucketing (bucket_type rent / age / tenure / reason):
 -- one long table instead of a cube, so each dashboard filter is a WHERE on bucket_type.
 WITH long_form AS (
-    {% for kind in ['rent', 'age', 'tenure'] %}
+    {% for kind in ['rent', 'age', 'tenure', 'reason'] %}
     SELECT
         moveout_month,
         '{{ kind }}' AS bucket_type,

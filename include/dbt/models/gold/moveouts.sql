@@ -4,6 +4,7 @@
 ]) }}
 -- Completed move-outs (the source flags the contract moved out; cancelled contracts never moved in) with the
 -- tenant's stay: from the first move-in of the contract to the silver move-out date, and the notice's lead time.
+-- is_transfer = 1: the tenant moved to another room of ours within 7 days (int_room_transfers), not a customer lost.
 SELECT
     moving_id,
     tenant_id,
@@ -31,7 +32,9 @@ SELECT
     apartment_name,
     apartment_name_en,
     prefecture,
-    municipality
+    municipality,
+    CAST(CASE WHEN moving_id IN (SELECT moveout_moving_id FROM {{ ref('int_room_transfers') }}) THEN 1 ELSE 0 END
+        AS UNSIGNED) AS is_transfer
 FROM {{ ref('int_contracts') }}
 WHERE is_moveout = 1
     AND cancel_flag = 0
