@@ -37,7 +37,10 @@ DAG_FILES = {
     "tokyobeta_oncall.py",
     "tokyobeta_run_duration_check.py",
 }
-DAG_IDS = {"tokyobeta_daily_etl", "tokyobeta_freshness_check"}
+ONCALL_COMMANDS = ("check_freshness", "verify_row_counts", "reload", "restore_backup", "show_locks")
+DAG_IDS = {"tokyobeta_daily_etl", "tokyobeta_freshness_check", "tokyobeta_run_duration_check"} | {
+    f"tokyobeta_oncall_{command}" for command in ONCALL_COMMANDS
+}
 VENV_BIN = REPO / ".venv" / "bin"
 # Set by the test process or the harness: never let them reach the deployed Airflow (pip's own settings stay).
 LEAKY_PREFIXES = ("AIRFLOW", "TOKYOBETA_", "PYTHONPATH", "AWS_", "DBT_", "DO_NOT_TRACK", "VIRTUAL_ENV")

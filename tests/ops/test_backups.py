@@ -26,10 +26,15 @@ KPI = "gold.occupancy_daily_metrics"
 AT = dt.datetime(2026, 3, 5, 22, 0, 0)
 
 
-def _full_rebuild_models() -> dict[str, dict]:
+def _backed_up_models() -> dict[str, dict]:
+    """The models whose pre-hook keeps backups: the full-rebuild ones and gold's windowed property table."""
     manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
-    return {f"{n['schema']}.{n['name']}": n for n in models if n["config"]["materialized"] == "table"}
+    return {
+        f"{n['schema']}.{n['name']}": n
+        for n in models
+        if any("keep_generations" in hook["sql"] for hook in n["config"]["pre-hook"])
+    }
 
 
 def _publish(server, batch: dt.date) -> None:
@@ -87,23 +92,23 @@ def bad_batch(airflow_env, mysql_server, etl_user, dbt):
     facts = {}
     _publish(mysql_server, D1)
     _build(dbt, D1)
-    facts["first"] = {t: (_tag(mysql_server, t), _kept(mysql_server, t)) for t in _full_rebuild_models()}
+    facts["first"] = {t: (_tag(mysql_server, t), _kept(mysql_server, t)) for t in _backed_up_models()}
     facts["good"] = _state(mysql_server, MOVEOUTS)
     facts["good_rents"] = _rents(mysql_server, MOVEOUTS)
     _rent_up(mysql_server, 1000)
     _publish(mysql_server, D2)
     for _ in range(4):  # the run and three clears
         _build(dbt, D2)
-    facts["after_clears"] = {t: (_tag(mysql_server, t), _kept(mysql_server, t)) for t in _full_rebuild_models()}
+    facts["after_clears"] = {t: (_tag(mysql_server, t), _kept(mysql_server, t)) for t in _backed_up_models()}
     facts["bad"] = _state(mysql_server, MOVEOUTS)
     _stage_past_batch(mysql_server, D1)
     _build(dbt, D1, batch_schema="staging_load")
-    facts["after_past"] = {t: (_tag(mysql_server, t), _kept(mysql_server, t)) for t in _full_rebuild_models()}
+    facts["after_past"] = {t: (_tag(mysql_server, t), _kept(mysql_server, t)) for t in _backed_up_models()}
     return facts
 
 
 def test_the_first_build_tags_its_tables_and_keeps_nothing(bad_batch):
-    assert len(bad_batch["first"]) == 13  # stg_* (5), int_contracts, tenant_status_history, the gold marts (6)
+    assert len(bad_batch["first"]) == 14  # stg_* (5), int_contracts, tenant_status_history, the gold marts (7)
     for table, (tag, kept) in bad_batch["first"].items():
         assert (tag, kept) == (D1, []), table
 
@@ -131,13 +136,13 @@ def test_dbt_and_python_name_and_tag_backups_alike(bad_batch, mysql_server):
     parsed = [backups.parse_backup_name(n) for n in names]
     assert None not in parsed, names  # no scratch copy left behind either
     assert [backups.backup_name(*p) for p in parsed] == names
-    assert {f"{s}.{t}" for s, t, _ in parsed} == set(_full_rebuild_models())
+    assert {f"{s}.{t}" for s, t, _ in parsed} == set(_backed_up_models())
     for schema, table, batch in parsed:  # each backup carries its batch's tag (LIKE copies the comment)
         assert _tag(mysql_server, f"ops.{backups.backup_name(schema, table, batch)}") == batch
 
 
 def test_every_backed_up_model_is_tagged_and_every_name_fits_mysql():
-    models = _full_rebuild_models()
+    models = _backed_up_models()
     for name, node in models.items():
         assert any("keep_generations" in h["sql"] for h in node["config"]["pre-hook"]), name
         assert any("tag_batch" in h["sql"] for h in node["config"]["post-hook"]), name
