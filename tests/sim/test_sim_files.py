@@ -137,3 +137,38 @@ def test_dirty_values_and_extra_columns_are_present(small_week, scratch):
     # both tenant types through moving_agreement_type (code_contract_type.tenant_type)
     assert count("SELECT COUNT(*) FROM movings WHERE moving_agreement_type IN (2, 3)") > 0
     assert count("SELECT COUNT(*) FROM movings WHERE moving_agreement_type IN (1, 6, 7, 9)") > 0
+
+
+def test_truth_contracts_and_transfers_agree_with_the_loaded_dumps(small_week, scratch):
+    """The section 8 truth on the last day's dumps: contract starts per month (a zero or missing signing date falls
+    back to the move-in date), and each completed transfer's two movings as the dumps show them."""
+    out, results = small_week
+    last = results[-1]
+    db = scratch.create()
+    for stem in STEMS:
+        scratch.load(db, out / f"{stem}_{last.date:%Y%m%d}.sql")
+    months = scratch.query(
+        db,
+        "SELECT DATE_FORMAT(CASE WHEN movein_decided_date IS NULL OR CAST(movein_decided_date AS CHAR) LIKE '0000%' "
+        "THEN movein_date ELSE DATE(movein_decided_date) END, '%Y-%m') AS month, COUNT(*) FROM movings "
+        "WHERE cancel_flag = 0 AND move_renew_flag = 0 GROUP BY month ORDER BY month",
+    )
+    assert last.truth["new_contracts_by_month"] == {m: n for m, n in months}
+    (renewals,) = scratch.query(db, "SELECT COUNT(*) FROM movings WHERE move_renew_flag = 1 AND cancel_flag = 0")[0]
+    assert renewals > 0, "renewals should be there to leave out"
+    transfers = last.truth["room_transfers"]
+    assert last.truth["transfers_completed"] == len(transfers) >= 1
+    for t in transfers:
+        old = scratch.query(
+            db,
+            "SELECT tenant_id, apartment_id, room_id, DATE_FORMAT(moveout_plans_date, '%Y-%m-%d'), is_moveout, "
+            f"cancel_flag FROM movings WHERE id = {t['moveout_moving_id']}",
+        )
+        new = scratch.query(
+            db,
+            "SELECT tenant_id, apartment_id, room_id, DATE_FORMAT(movein_date, '%Y-%m-%d'), move_renew_flag, "
+            f"cancel_flag FROM movings WHERE id = {t['new_moving_id']}",
+        )
+        assert old == [(t["tenant_id"], *t["from"], t["moveout_date"], 1, 0)], t
+        assert new == [(t["tenant_id"], *t["to"], t["moveout_date"], 0, 0)], t
+        assert t["from"] != t["to"] and t["moveout_date"] < last.truth["date"]

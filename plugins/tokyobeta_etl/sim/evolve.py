@@ -27,7 +27,7 @@ from .names import INQUIRY_CHANNELS
 from .params import MOVEOUT_REASONS
 from .population import orphan_moving
 from .properties import open_property
-from .state import DAY, Op, State, poisson, stamp
+from .state import DAY, Op, State, Transfer, poisson, stamp
 
 OCCUPANCY_RESPONSE_DAYS = 60.0  # how fast applications steer occupancy back to its target
 RETURN_AFTER_DAYS = 30  # a former tenant applies again only after a while (so status 17 / 8 is seen first)
@@ -252,6 +252,9 @@ def _transfer(state: State, work: date, tenant: Tenant) -> None:
     old_room.free_from = day
     state.reopening.setdefault(day, []).append(old_room.id)
     state.count(day, "transfers")
+    state.transfers.append(
+        Transfer(tenant.id, old.id, new.id, (old.apartment_id, old.room_id), (room.apartment_id, room.id), day)
+    )
     if rng.random() < 0.3:
         early = day - timedelta(days=rng.randint(1, 2))
         _at(state, early, (_status, _office(state, early), tenant.id, 13))

@@ -7,6 +7,7 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from .model import Apartment, Inquiry, Moving, Room, Tenant
 from .params import Params
@@ -51,6 +52,17 @@ class Pool:
 Op = tuple
 
 
+class Transfer(NamedTuple):
+    """A room transfer the simulator decided: the old contract ends and the new room's moving starts on `day`."""
+
+    tenant_id: int
+    moveout_moving_id: int  # the old room's moving: moveout_plans_date = day, is_moveout = 1 from dump day + 1
+    new_moving_id: int  # the new room's moving (kind 'transfer'): movein_date = day
+    from_room: tuple[int, int]  # (apartment_id, room_id)
+    to_room: tuple[int, int]
+    day: date
+
+
 @dataclass
 class State:
     params: Params
@@ -77,6 +89,7 @@ class State:
     pending_in: int = 0  # applications not yet moved in or cancelled
     pending_out: int = 0  # notices not yet moved out
     events: dict[date, dict[str, int]] = field(default_factory=dict)  # event date -> counts
+    transfers: list[Transfer] = field(default_factory=list)  # every room transfer made, in decision order
     orphan_seq: int = 0
     property_names: set[str] = field(default_factory=set)  # membership only (never iterated)
 

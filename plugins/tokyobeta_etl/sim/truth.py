@@ -1,15 +1,20 @@
 """Ground truth for one dump date, from the simulator's own state (never from the dumps, sharing no SQL).
 
 Definitions follow CONTRACT.md sections 4-6 for a fact day: the tenant-room snapshot is every tenant in the snapshot
-status set joined to its current moving (tenants.moving_id) with cancel_flag = 0 and is_moveout = 0.
+status set joined to its current moving (tenants.moving_id) with cancel_flag = 0 and is_moveout = 0. Section 8's marts:
+the contract starts per month of their contract date, and the room transfers the simulator made (the events as it
+decided them, not found again by the marts' 7-day rule).
 """
 
 from __future__ import annotations
 
 from array import array
+from collections import Counter
+from datetime import date, datetime
 
 from tokyobeta_etl.contract import APPLICATION_STATUSES, MOVEIN_STATUSES, PRESENT_STATUSES, SNAPSHOT_STATUSES
 
+from .model import Moving
 from .state import State
 
 EVENT_NAMES = (
@@ -23,6 +28,38 @@ EVENT_NAMES = (
 def statuses(state: State) -> array:
     """Every tenant's status, indexed by tenant id - 1 (kept to find the next day's applications)."""
     return array("B", (t.status for t in state.tenants))
+
+
+def contract_date(moving: Moving) -> date:
+    """COALESCE(DATE(movein_decided_date), movein_date): a zero or missing signing date falls back to the move-in."""
+    decided = moving.movein_decided_date
+    return decided.date() if isinstance(decided, datetime) else moving.movein_date
+
+
+def new_contracts_by_month(state: State) -> dict[str, int]:
+    """ "YYYY-MM" -> contract starts (cancel_flag = 0, move_renew_flag = 0) by contract date, over every moving the
+    source holds (orphan rows included, as the dump has them); months in order."""
+    months = Counter(
+        f"{contract_date(m):%Y-%m}" for m in state.movings if m.cancel_flag == 0 and m.move_renew_flag == 0
+    )
+    return dict(sorted(months.items()))
+
+
+def completed_transfers(state: State) -> list[dict]:
+    """The room transfers made so far whose old contract this dump shows moved out (is_moveout = 1 from the dump
+    after the transfer day), oldest first."""
+    done = sorted((t for t in state.transfers if t.day < state.today), key=lambda t: (t.day, t.moveout_moving_id))
+    return [
+        {
+            "tenant_id": t.tenant_id,
+            "moveout_moving_id": t.moveout_moving_id,
+            "new_moving_id": t.new_moving_id,
+            "from": list(t.from_room),
+            "to": list(t.to_room),
+            "moveout_date": t.day.isoformat(),
+        }
+        for t in done
+    ]
 
 
 def day_truth(state: State, previous: array | None) -> dict:
@@ -54,6 +91,7 @@ def day_truth(state: State, previous: array | None) -> dict:
         if moving.moveout_plans_date == day:
             moveouts.add(room)
     counts = state.events.get(day, {})
+    transfers = completed_transfers(state)
     return {
         "date": day.isoformat(),
         "occupied_rooms": len(occupied),
@@ -71,4 +109,7 @@ def day_truth(state: State, previous: array | None) -> dict:
             "inquiries": len(state.inquiries),
         },
         "events": {name: counts.get(name, 0) for name in EVENT_NAMES},
+        "new_contracts_by_month": new_contracts_by_month(state),
+        "room_transfers": transfers,
+        "transfers_completed": len(transfers),
     }
