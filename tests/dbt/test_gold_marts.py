@@ -169,3 +169,20 @@ def test_property_metrics_rerun_rewrites_the_window_only(gold, dbt):
     assert result.failed() == {}, result.tail()
     after = rows(gold, "SELECT * FROM gold.property_daily_metrics ORDER BY snapshot_date, apartment_id")
     assert after == before  # 02-27 kept (before the window), 03-01 rebuilt the same
+
+
+def test_the_week_tests_mart_queries_read_these_marts(gold):
+    """harness.daily_week.read_marts (what the whole-DAG week test records after each day) on the hand-made cases."""
+    from harness import daily_week
+
+    marts = daily_week.read_marts(gold)
+    assert 3009 in marts.transfer_moveouts and 3011 not in marts.transfer_moveouts
+    assert 3009 in marts.transfer_notices and 3010 in marts.transfer_arrivals
+    (total,) = rows(gold, "SELECT COUNT(*) FROM gold.new_contracts")[0]
+    assert sum(marts.new_contracts_by_month.values()) == total
+    by_month = rows(
+        gold, "SELECT COUNT(*) FROM gold.new_contracts WHERE contract_date BETWEEN '2023-01-01' AND '2023-01-31'"
+    )
+    assert marts.new_contracts_by_month["2023-01"] == by_month[0][0]  # 3001, signed 2023-01-10
+    assert marts.property_sums == daily_week.kpi_sums(daily_week.read_metrics(gold))
+    assert set(marts.property_sums) == {D(FIRST), D(BATCH)}

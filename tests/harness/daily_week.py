@@ -33,6 +33,19 @@ class Week:
     metrics: list[dict[dt.date, Metric] | None] = field(default_factory=list)  # the KPI table after each day
     run_ids: list[str] = field(default_factory=list)  # each day's DAG run
     facts: dict = field(default_factory=dict)  # what a test module noted on the way (alerts, states, API answers)
+    marts: list[Marts | None] = field(default_factory=list)  # the section 8 marts after each day (None: not observed)
+
+
+@dataclass
+class Marts:
+    """What the gold marts of CONTRACT.md section 8 held after a day's run (read_marts)."""
+
+    new_contracts_by_month: dict[str, int]  # "YYYY-MM" of contract_date -> rows of gold.new_contracts
+    transfer_moveouts: list[int]  # gold.moveouts.moving_id with is_transfer = 1, ascending
+    transfer_notices: list[int]  # gold.moveout_notices.moving_id with is_transfer = 1
+    transfer_arrivals: list[int]  # gold.new_contracts.moving_id with is_transfer = 1 (the new rooms' movings)
+    property_sums: dict[dt.date, tuple]  # snapshot_date -> property_daily_metrics' (occupied_rooms, total_rooms,
+    # new_moveins, new_moveouts), each summed over apartments
 
 
 def simulate_week(s3, day1: dt.date = DAY1, days: int = DAYS) -> Week:
@@ -67,6 +80,7 @@ def record_day(server, week: Week, day: dt.date) -> None:
     week.history_rows.append({t: date_digest(server, t, day) for t in HISTORY})
     week.silver.append(read_silver(server))
     week.metrics.append(read_metrics(server))
+    week.marts.append(read_marts(server))
 
 
 def record_backfilled_days(server, week: Week, count: int) -> None:
@@ -87,6 +101,7 @@ def record_backfilled_days(server, week: Week, count: int) -> None:
         snaps = [r for r in final.snapshots if r.snapshot_date <= day]
         week.silver.append(Silver(snaps, history, {d: n for d, n in final.room_counts.items() if d <= day}))
         week.metrics.append(None)
+        week.marts.append(None)
     record_day(server, week, week.days[count - 1])
 
 
@@ -109,6 +124,46 @@ def read_silver(server) -> Silver:
 def read_metrics(server) -> dict[dt.date, Metric]:
     rows = query(server, f"SELECT {', '.join(Metric._fields)} FROM gold.occupancy_daily_metrics")
     return {r[0]: Metric(*r) for r in rows}
+
+
+def read_marts(server) -> Marts:
+    def ids(table: str) -> list[int]:
+        return [m for (m,) in query(server, f"SELECT moving_id FROM gold.{table} WHERE is_transfer = 1 ORDER BY 1")]
+
+    months = query(
+        server, "SELECT YEAR(contract_date), MONTH(contract_date), COUNT(*) FROM gold.new_contracts GROUP BY 1, 2"
+    )
+    sums = query(
+        server,
+        "SELECT snapshot_date, SUM(occupied_rooms), SUM(total_rooms), SUM(new_moveins), SUM(new_moveouts) "
+        "FROM gold.property_daily_metrics GROUP BY snapshot_date",
+    )
+    return Marts(month_counts(months), ids("moveouts"), ids("moveout_notices"), ids("new_contracts"), as_ints(sums))
+
+
+def month_counts(rows) -> dict[str, int]:
+    """(year, month, count) rows -> {"YYYY-MM": count}, months in order."""
+    return {f"{year:04d}-{month:02d}": int(n) for year, month, n in sorted(rows)}
+
+
+def as_ints(rows) -> dict[dt.date, tuple]:
+    """(date, SUM(...), ...) rows -> {date: (int, ...)}: MySQL's SUM gives DECIMAL (NULL stays None)."""
+    return {r[0]: tuple(None if v is None else int(v) for v in r[1:]) for r in rows}
+
+
+def truth_contracts_by_month(truth: dict) -> dict[str, int]:
+    """The truth's contract starts per month, restricted as gold.new_contracts is: contract_date >= 2018-01-01."""
+    return {month: n for month, n in truth["new_contracts_by_month"].items() if month >= "2018-01"}
+
+
+def kpi_sums(metrics: dict[dt.date, Metric]) -> dict[dt.date, tuple]:
+    """The occupancy KPIs' fact days as property_sums has them: (period_end_rooms, total_rooms, new_moveins,
+    new_moveouts) per snapshot_date, projections left out."""
+    return {
+        day: (m.period_end_rooms, m.total_rooms, m.new_moveins, m.new_moveouts)
+        for day, m in metrics.items()
+        if not m.is_projection
+    }
 
 
 def assert_matches_truth(server, week: Week) -> None:
