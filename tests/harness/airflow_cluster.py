@@ -329,7 +329,7 @@ def start(
         if daemons:
             cluster.start_daemons()
         if webserver:
-            cluster.web_password = secrets.token_urlsafe(16)
+            cluster.web_password = secrets.token_hex(16)  # never starts with "-", which the CLI would read as a flag
             cluster.cli(
                 "users", "create", "--role", "Admin", "--username", WEB_ADMIN, "--password", cluster.web_password,
                 "--email", "admin@example.invalid", "--firstname", "Harness", "--lastname", "Admin",
