@@ -51,6 +51,9 @@ VARIABLE_DEFAULTS: dict[str, str | None] = {
     "tokyobeta_dump_deadline_jst": "10:00",
     # A table may shrink by at most this share against the published generation (run param allow_shrink overrides).
     "tokyobeta_max_shrink_share": "0.2",
+    # At most this share of the published generation's ids may be missing from a new dump (the source deletes rows
+    # rarely, so a cut-off file shows as vanished ids); run param allow_shrink overrides it too.
+    "tokyobeta_max_vanished_share": "0.01",
     # Batch dates of backups kept of each full-rebuild silver and gold table and of gold.occupancy_daily_metrics
     # (ops.bak__*; restore-backup).
     "tokyobeta_backup_generations": "3",

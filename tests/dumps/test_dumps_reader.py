@@ -189,7 +189,7 @@ def test_cut_at_a_statement_boundary_after_the_header(sample_dump):
 def test_cut_mid_insert_without_semicolon(sample_dump):
     data = sample_dump("mysql8_rooms.sql")
     cut = data.index(b"),(11,1,")
-    with pytest.raises(DumpSyntaxError, match="missing its ';'") as err:
+    with pytest.raises(DumpSyntaxError, match="row 1, which starts on line .*, is cut short") as err:
         read(data[:cut], "rooms")
     assert err.value.line == data[:cut].count(b"\n") + 1
 

@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS ops.load_audit (
     error_message TEXT NULL,
     run_id VARCHAR(250) NULL,
     try_number INT NULL,
+    -- proven by the dump tool trailer, or not provable (no trailer: a --compact dump)
+    completeness VARCHAR(64) NULL,
     PRIMARY KEY (batch_date, table_name)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 

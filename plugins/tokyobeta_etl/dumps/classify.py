@@ -2,7 +2,8 @@
 
 Only DROP TABLE, CREATE TABLE and INSERT are executed, rewritten to name `target_schema`.`table`; SET, LOCK/UNLOCK,
 ALTER TABLE ... DISABLE/ENABLE KEYS, CREATE DATABASE/USE (from -B) and known dump-tool lines are validated and
-skipped. INSERTs are recognised from their head alone; the VALUES payload is never scanned or copied twice.
+skipped. An INSERT's rows come from the splitter already read with the literal-only grammar (values.py), in batches;
+the classifier checks and rewrites its head once per statement and adds it to each batch (one copy of the rows).
 """
 
 from __future__ import annotations
@@ -16,20 +17,12 @@ from .ddl import check_table, parse_create_table, table_ref
 from .errors import DumpSyntaxError, ForbiddenStatement, Refused
 from .lexer import Token, qualified, split_top_level, tokenize
 from .session import is_percona_bulk_load_line, parse_set
-from .splitter import Statement
+from .splitter import InsertRows, Statement
+from .values import IDENT, INSERT_HEAD, offending_token, scan_rows
 
 HEAD_CHARS = 64 * 1024  # longer non-INSERT statements are refused from their head, unless CREATE TABLE
 MAX_DDL_BYTES = 1024 * 1024  # a CREATE TABLE larger than this is not a table definition a dump tool writes
 
-_IDENT = rb"(?:`(?:[^`]|``)++`|[0-9A-Za-z_$\x80-\xff]++)"
-# Exactly the INSERT heads dump tools write: INSERT INTO t [(cols)] VALUES ...
-_INSERT_HEAD = re.compile(
-    rb"INSERT\s++(?:INTO\s++)?(?P<ref>" + _IDENT + rb"(?:\s*+\.\s*+" + _IDENT + rb")?+)\s*+"
-    rb"(?P<cols>\(\s*+" + _IDENT + rb"(?:\s*+,\s*+" + _IDENT + rb")*+\s*+\))?+\s*+"
-    rb"(?P<kw>VALUES?)(?=[\s(])",
-    re.I,
-)
-_IDENT_ONLY = re.compile(_IDENT)
 _WS = re.compile(r"\s+")
 _OBJECT_WORDS = frozenset(
     "TRIGGER PROCEDURE FUNCTION EVENT VIEW USER ROLE SERVER INDEX TABLESPACE SEQUENCE PACKAGE LOGFILE RESOURCE "
@@ -69,6 +62,7 @@ class ClassifiedStatement:
     columns: tuple[str, ...] | None = None  # CREATE TABLE: all columns in order; INSERT: explicit list or None
     primary_key: tuple[str, ...] | None = None  # CREATE TABLE only; () when the table has none
     settings: tuple[tuple[str, str], ...] = ()  # SET: (session variable, value as written)
+    rows: int = 0  # INSERT: the rows its VALUES hold
 
     @property
     def executable(self) -> bool:
@@ -95,9 +89,12 @@ class Classifier:
         self.collation_shim = collation_shim
         self.strip_foreign_keys = strip_foreign_keys
         self._qualified = {t: qualified(target_schema, t).encode() for t in self.tables}
+        self._heads: dict[int, tuple[bytes, str, tuple[str, ...] | None]] = {}  # statement index -> rewritten head
 
-    def __call__(self, stmt: Statement) -> ClassifiedStatement:
+    def __call__(self, stmt: Statement | InsertRows) -> ClassifiedStatement:
         try:
+            if type(stmt) is InsertRows:
+                return self._insert_rows(stmt)
             return self._classify(stmt)
         except Refused as exc:
             raise ForbiddenStatement(
@@ -105,13 +102,13 @@ class Classifier:
                 file_name=self.file_name,
                 line=stmt.line,
                 table=exc.table,
-                statement=stmt.sql,
+                statement=stmt.head if type(stmt) is InsertRows else stmt.sql,
                 kind=exc.kind,
             ) from None  # Refused is only the internal carrier of these fields
 
     def _classify(self, stmt: Statement) -> ClassifiedStatement:
         sql = stmt.sql
-        if sql[:6].upper() == b"INSERT":
+        if sql[:6].upper() == b"INSERT" or sql[:7].upper() == b"REPLACE":
             return self._insert(stmt)
         text = self._decode(stmt)
         if len(text) > HEAD_CHARS:
@@ -170,22 +167,66 @@ class Classifier:
             ) from exc
         return name[1:-1].replace("``", "`") if name.startswith("`") else name
 
-    def _insert(self, stmt: Statement) -> ClassifiedStatement:
-        sql = stmt.sql
-        m = _INSERT_HEAD.match(sql)
+    def _insert_head(self, sql: bytes, stmt: Statement) -> tuple[bytes, str, tuple[str, ...] | None, int]:
+        """(`INSERT INTO target [(cols)] `, table, explicit columns, offset of the VALUES keyword) of an INSERT head
+        dump tools write.
+
+        IGNORE and REPLACE become a plain INSERT: the load table starts empty, so they could only hide a duplicate
+        row (or, for IGNORE, a bad value); a plain INSERT fails on it instead, naming the id."""
+        m = INSERT_HEAD.match(sql)
         if m is None:
             raise _insert_refusal(sql, self.tables)
-        parts = [self._ident(p, stmt) for p in _IDENT_ONLY.findall(m.group("ref"))]
+        parts = [self._ident(p, stmt) for p in IDENT.findall(m.group("ref"))]
         schema, table = (None, parts[0]) if len(parts) == 1 else (parts[0], parts[1])
         check_table(schema, table, self.tables, StatementKind.INSERT.value)
         cols = m.group("cols")
-        columns = tuple(self._ident(c, stmt) for c in _IDENT_ONLY.findall(cols)) if cols else None
-        head = [b"INSERT INTO ", self._qualified[table], b" "]
-        if cols:
-            head += [cols, b" "]
-        head.append(memoryview(sql)[m.start("kw") :])  # the payload is copied once, by the join
+        columns = tuple(self._ident(c, stmt) for c in IDENT.findall(cols)) if cols else None
+        prefix = b"INSERT INTO " + self._qualified[table] + b" " + (cols + b" " if cols else b"")
+        return prefix, table, columns, m.start("kw")
+
+    def _insert_rows(self, batch: InsertRows) -> ClassifiedStatement:
+        """One batch of a streamed INSERT: its rows were read with the literal-only grammar by the splitter."""
+        head = self._heads.get(batch.index)
+        if head is None:
+            stmt = Statement(batch.head, batch.line, batch.index)
+            prefix, table, columns, kw = self._insert_head(batch.head + b" ", stmt)
+            self._heads = {batch.index: (prefix + batch.head[kw:] + b" ", table, columns)}  # this statement's only
+            head = self._heads[batch.index]
+        prefix, table, columns = head
         return ClassifiedStatement(
-            StatementKind.INSERT, stmt.line, stmt.index, b"".join(head), table, (table,), columns
+            StatementKind.INSERT,
+            batch.line,
+            batch.index,
+            b"".join((prefix, batch.rows)),
+            table,
+            (table,),
+            columns,
+            rows=batch.count,
+        )
+
+    def _insert(self, stmt: Statement) -> ClassifiedStatement:
+        """A whole INSERT (not streamed: comments in its head, or the splitter's whole-statement mode), read with
+        the same literal-only grammar."""
+        sql = stmt.sql
+        prefix, table, columns, kw = self._insert_head(sql, stmt)
+        rows_start = kw + len(INSERT_HEAD.match(sql).group("kw"))
+        stop, count = scan_rows(sql, rows_start, len(sql), True)
+        if count == 0 or sql[stop:].strip():
+            _, token = offending_token(sql, stop)
+            raise Refused(
+                f"VALUES may hold only literals (numbers, quoted strings, NULL, hex and bit literals): found {token!r}",
+                "INSERT with a non-literal value",
+                table,
+            )
+        return ClassifiedStatement(
+            StatementKind.INSERT,
+            stmt.line,
+            stmt.index,
+            b"".join((prefix, memoryview(sql)[kw:stop])),
+            table,
+            (table,),
+            columns,
+            rows=count,
         )
 
     def _create(self, stmt: Statement, text: str, tokens: list[Token]) -> ClassifiedStatement:
@@ -322,7 +363,7 @@ def _insert_refusal(sql: bytes, tables: tuple[str, ...]) -> Refused:
     """Explain why an INSERT head is not one a dump tool writes (only called on refusal, so speed is no concern)."""
     tokens = tokenize(sql[:4096].decode("utf-8", errors="replace"))
     i = 1
-    if i < len(tokens) and tokens[i].is_word("LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE"):
+    if i < len(tokens) and tokens[i].is_word("LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY"):
         kind = f"INSERT {tokens[i].upper}"
         return Refused(f"{kind} is not a form dump tools write", kind)
     if i < len(tokens) and tokens[i].is_word("INTO"):

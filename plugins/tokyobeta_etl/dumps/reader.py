@@ -6,10 +6,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..contract import DUMP_FILES
-from .classify import EXECUTED_KINDS, ClassifiedStatement, Classifier, StatementKind
+from .classify import EXECUTED_KINDS, MAX_DDL_BYTES, ClassifiedStatement, Classifier, StatementKind
 from .decompress import iter_chunks_decompressed
-from .errors import DumpStructureError
-from .splitter import DEFAULT_MAX_STATEMENT_BYTES, Statement, StatementSplitter
+from .errors import DumpStructureError, DumpSyntaxError
+from .splitter import BATCH_BYTES, DEFAULT_MAX_ROW_BYTES, InsertRows, Statement, StatementSplitter
+from .values import first_invalid_utf8, position_in_rows, row_literals
 
 HEADER_PREFIXES = (b"-- MySQL dump", b"-- MariaDB dump")
 TRAILER_PREFIX = b"-- Dump completed"
@@ -27,6 +28,7 @@ class DumpSummary:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     primary_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     insert_statements: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # rows the file's VALUES hold, per table, counted as read
     statements: int = 0  # every non-empty statement, executed or skipped
     executed: int = 0
     bytes_read: int = 0  # after decompression
@@ -74,6 +76,7 @@ class _StructureChecker:
             s.columns[c.table] = c.columns
             s.primary_keys[c.table] = c.primary_key
             s.insert_statements[c.table] = 0
+            s.rows[c.table] = 0
             s.tables += (c.table,)
         elif kind is StatementKind.DROP_TABLE:
             created = [t for t in c.tables if t in s.columns]
@@ -150,16 +153,25 @@ class DumpReader:
         collation_shim: bool = False,
         strip_foreign_keys: bool = True,
         required_columns: Mapping[str, Iterable[str]] | None = None,
-        max_statement_bytes: int = DEFAULT_MAX_STATEMENT_BYTES,
+        max_row_bytes: int = DEFAULT_MAX_ROW_BYTES,
+        max_row_reason: str = "max_row_bytes",
+        batch_bytes: int = BATCH_BYTES,
     ) -> None:
         if stem not in DUMP_FILES:
             raise ValueError(f"unknown dump stem {stem!r} (expected one of {sorted(DUMP_FILES)})")
         self.file_name = file_name
         self.tables = DUMP_FILES[stem]
+        self._summary = DumpSummary(file_name=file_name, stem=stem)
+        # INSERT rows stream in batches (memory stays flat); any other statement is at most a table definition.
         self._splitter = StatementSplitter(
             iter_chunks_decompressed(chunks, gzip, file_name=file_name),
             file_name=file_name,
-            max_statement_bytes=max_statement_bytes,
+            max_statement_bytes=MAX_DDL_BYTES,
+            stream_inserts=True,
+            max_row_bytes=max_row_bytes,
+            max_row_reason=max_row_reason,
+            batch_bytes=batch_bytes,
+            columns=self._summary.columns,
         )
         self._classify = Classifier(
             file_name=file_name,
@@ -168,7 +180,6 @@ class DumpReader:
             collation_shim=collation_shim,
             strip_foreign_keys=strip_foreign_keys,
         )
-        self._summary = DumpSummary(file_name=file_name, stem=stem)
         self._checker = _StructureChecker(self._summary, self.tables, required_columns or {})
         self._finished = False
 
@@ -179,16 +190,56 @@ class DumpReader:
         summary = self._summary
         classify = self._classify
         observe = self._checker.observe
-        for stmt in self._splitter:
-            c = classify(stmt)
-            observe(stmt, c)
+        rows = summary.rows
+        for item in self._splitter:
+            c = classify(item)
+            if type(item) is InsertRows:
+                if item.first:
+                    observe(Statement(item.head, item.line, item.index), c)
+                    summary.statements += 1
+                bad = first_invalid_utf8(item.rows)
+                if bad is not None:
+                    raise self._invalid_text(item, c, *bad)
+                rows[c.table] += c.rows
+                summary.executed += 1
+                yield c
+                continue
+            observe(item, c)
             summary.statements += 1
             if c.kind in EXECUTED_KINDS:
+                if c.kind is StatementKind.INSERT:
+                    rows[c.table] += c.rows
                 summary.executed += 1
                 yield c
         summary.bytes_read = self._splitter.bytes_read
         self._checker.finish(self._splitter)
         self._finished = True
+
+    def _invalid_text(self, batch: InsertRows, c: ClassifiedStatement, offset: int, reason: str) -> DumpSyntaxError:
+        """Strict UTF-8 failed: name the column, the row's id and the byte offset in the file."""
+        data = bytes(batch.rows)
+        row, col, _ = position_in_rows(data, offset)
+        columns = c.columns or self._summary.columns.get(c.table, ())
+        where = f"row {row} of this batch"
+        if col is not None and col <= len(columns):
+            where = f"column `{columns[col - 1]}` of " + where
+        if "id" in columns:
+            literals = row_literals(data, row)
+            i = columns.index("id")
+            if i < len(literals):
+                where += f" (id {literals[i].decode('utf-8', 'replace')})"
+        return DumpSyntaxError(
+            f"text is not valid UTF-8 ({reason}) in {where}, at byte {batch.offset + offset} of the file: dumps must "
+            f"be strict UTF-8 (utf8mb4); surrogate code points (CESU-8, as some Java/Oracle exports write emoji), "
+            f"overlong forms and stray bytes are refused",
+            file_name=self.file_name,
+            line=batch.rows_line + data.count(b"\n", 0, offset),
+            table=c.table,
+        )
+
+    def columns_of(self, table: str) -> tuple[str, ...]:
+        """The columns of `table` as its CREATE TABLE defined them (so far), for error messages."""
+        return self._summary.columns.get(table, ())
 
     @property
     def summary(self) -> DumpSummary:
@@ -207,7 +258,9 @@ def read_dump(
     collation_shim: bool = False,
     strip_foreign_keys: bool = True,
     required_columns: Mapping[str, Iterable[str]] | None = None,
-    max_statement_bytes: int = DEFAULT_MAX_STATEMENT_BYTES,
+    max_row_bytes: int = DEFAULT_MAX_ROW_BYTES,
+    max_row_reason: str = "max_row_bytes",
+    batch_bytes: int = BATCH_BYTES,
 ) -> DumpReader:
     """A DumpReader over `chunks`: iterate it for the statements to execute, then read `.summary`."""
     return DumpReader(
@@ -219,5 +272,7 @@ def read_dump(
         collation_shim=collation_shim,
         strip_foreign_keys=strip_foreign_keys,
         required_columns=required_columns,
-        max_statement_bytes=max_statement_bytes,
+        max_row_bytes=max_row_bytes,
+        max_row_reason=max_row_reason,
+        batch_bytes=batch_bytes,
     )

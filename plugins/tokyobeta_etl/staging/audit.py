@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 _UPSERT = (
     "INSERT INTO ops.load_audit (batch_date, table_name, dump_key, dump_bytes, dump_sha256, rows_loaded, started_at, "
-    "finished_at, seconds, outcome, error_message, run_id, try_number) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "finished_at, seconds, outcome, error_message, run_id, try_number, completeness) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "ON DUPLICATE KEY UPDATE dump_key = VALUES(dump_key), dump_bytes = VALUES(dump_bytes), "
     "dump_sha256 = VALUES(dump_sha256), rows_loaded = VALUES(rows_loaded), started_at = VALUES(started_at), "
     "finished_at = VALUES(finished_at), seconds = VALUES(seconds), outcome = VALUES(outcome), "
-    "error_message = VALUES(error_message), run_id = VALUES(run_id), try_number = VALUES(try_number)"
+    "error_message = VALUES(error_message), run_id = VALUES(run_id), try_number = VALUES(try_number), "
+    "completeness = VALUES(completeness)"
 )
 
 
@@ -30,6 +31,7 @@ class AuditRow:
     error_message: str | None = None
     run_id: str | None = None
     try_number: int | None = None
+    completeness: str | None = None  # whether the file proved it is complete (its dump trailer)
 
     @property
     def seconds(self) -> float | None:
@@ -55,6 +57,7 @@ def write(conn, rows: list[AuditRow]) -> None:
                 (r.error_message or None) and r.error_message[:4000],
                 r.run_id,
                 r.try_number,
+                r.completeness,
             ),
         )
     conn.commit()
