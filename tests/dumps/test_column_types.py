@@ -1,0 +1,313 @@
+"""Column types: parsing SHOW CREATE TABLE types and the no-narrowing rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokyobeta_etl.dumps.coltypes import (
+    BINARY,
+    BIT,
+    DECIMAL,
+    ENUM,
+    FLOAT,
+    INTEGER,
+    OTHER,
+    SET,
+    TEMPORAL,
+    TEXT,
+    ColumnType,
+    first_retyped,
+    incompatibility,
+    parse_column_type,
+)
+
+# --- parsing ----------------------------------------------------------------------------------------------------
+
+
+def _int(name: str, unsigned: bool = False) -> ColumnType:
+    return ColumnType(
+        INTEGER, name, {"tinyint": 1, "smallint": 2, "mediumint": 3, "int": 4, "bigint": 8}[name], unsigned=unsigned
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # MariaDB 10.11 (and the simulator) write display widths; MySQL 8 does not.
+        ("int(10) unsigned", _int("int", True)),
+        ("int unsigned", _int("int", True)),
+        ("int(11)", _int("int")),
+        ("int", _int("int")),
+        ("tinyint(3) unsigned", _int("tinyint", True)),
+        ("tinyint(4)", _int("tinyint")),
+        ("tinyint(1)", _int("tinyint")),
+        ("smallint(6)", _int("smallint")),
+        ("mediumint(8) unsigned", _int("mediumint", True)),
+        ("bigint(20)", _int("bigint")),
+        ("bigint(20) unsigned", _int("bigint", True)),
+        ("bigint unsigned", _int("bigint", True)),
+        ("int(10) unsigned zerofill", _int("int", True)),
+        ("int zerofill", _int("int", True)),
+        ("INT(10) UNSIGNED", _int("int", True)),
+        ("integer signed", _int("int")),
+        ("boolean", _int("tinyint")),
+        ("serial", _int("bigint", True)),
+        ("decimal(10,0)", ColumnType(DECIMAL, "decimal", precision=10, scale=0)),
+        ("decimal(8,6)", ColumnType(DECIMAL, "decimal", precision=8, scale=6)),
+        ("decimal( 9 , 6 )", ColumnType(DECIMAL, "decimal", precision=9, scale=6)),
+        ("decimal(12)", ColumnType(DECIMAL, "decimal", precision=12, scale=0)),
+        ("decimal", ColumnType(DECIMAL, "decimal", precision=10, scale=0)),
+        ("numeric(12,2) unsigned", ColumnType(DECIMAL, "decimal", precision=12, scale=2, unsigned=True)),
+        ("float", ColumnType(FLOAT, "float", 4)),
+        ("float(10,2)", ColumnType(FLOAT, "float", 4)),
+        ("float(24)", ColumnType(FLOAT, "float", 4)),
+        ("float(25)", ColumnType(FLOAT, "double", 8)),
+        ("double", ColumnType(FLOAT, "double", 8)),
+        ("double(16,4) unsigned", ColumnType(FLOAT, "double", 8, unsigned=True)),
+        ("double precision", ColumnType(FLOAT, "double", 8)),
+        ("real", ColumnType(FLOAT, "double", 8)),
+        ("date", ColumnType(TEMPORAL, "date")),
+        ("datetime", ColumnType(TEMPORAL, "datetime", precision=0)),
+        ("datetime(6)", ColumnType(TEMPORAL, "datetime", precision=6)),
+        ("timestamp", ColumnType(TEMPORAL, "timestamp", precision=0)),
+        ("timestamp(3)", ColumnType(TEMPORAL, "timestamp", precision=3)),
+        ("time", ColumnType(TEMPORAL, "time", precision=0)),
+        ("time(6)", ColumnType(TEMPORAL, "time", precision=6)),
+        ("year", ColumnType(TEMPORAL, "year")),
+        ("year(4)", ColumnType(TEMPORAL, "year")),
+        ("varchar(191)", ColumnType(TEXT, "varchar", 191)),
+        ("varchar(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", ColumnType(TEXT, "varchar", 32)),
+        ("varchar(32) CHARSET utf8mb4 COLLATE 'utf8mb4_0900_bin'", ColumnType(TEXT, "varchar", 32)),
+        ("varchar(8) COLLATE utf8mb4_ja_0900_as_cs", ColumnType(TEXT, "varchar", 8)),
+        ("varchar(8) binary", ColumnType(TEXT, "varchar", 8)),
+        ("national varchar(10)", ColumnType(TEXT, "varchar", 10)),
+        ("character varying(10)", ColumnType(TEXT, "varchar", 10)),
+        ("char(8)", ColumnType(TEXT, "char", 8)),
+        ("char", ColumnType(TEXT, "char", 1)),
+        ("char(2) ascii", ColumnType(TEXT, "char", 2)),
+        ("tinytext", ColumnType(TEXT, "tinytext", 255)),
+        ("text", ColumnType(TEXT, "text", 65535)),
+        ("text CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", ColumnType(TEXT, "text", 65535)),
+        ("text(300)", ColumnType(TEXT, "text", 65535)),
+        ("text(100)", ColumnType(TEXT, "tinytext", 255)),
+        ("mediumtext", ColumnType(TEXT, "mediumtext", 16777215)),
+        ("longtext", ColumnType(TEXT, "longtext", 4294967295)),
+        ("long varchar", ColumnType(TEXT, "mediumtext", 16777215)),
+        ("json", ColumnType(TEXT, "json", 4294967295)),
+        ("binary(16)", ColumnType(BINARY, "binary", 16)),
+        ("varbinary(255)", ColumnType(BINARY, "varbinary", 255)),
+        ("tinyblob", ColumnType(BINARY, "tinyblob", 255)),
+        ("blob", ColumnType(BINARY, "blob", 65535)),
+        ("mediumblob", ColumnType(BINARY, "mediumblob", 16777215)),
+        ("longblob", ColumnType(BINARY, "longblob", 4294967295)),
+        ("bit(1)", ColumnType(BIT, "bit", 1)),
+        ("bit(64)", ColumnType(BIT, "bit", 64)),
+        ("bit", ColumnType(BIT, "bit", 1)),
+        ("enum('a','b c','it''s')", ColumnType(ENUM, "enum", members=("'a'", "'b c'", "'it''s'"))),
+        ("enum('x') CHARACTER SET utf8mb4", ColumnType(ENUM, "enum", members=("'x'",))),
+        ("set('x','y')", ColumnType(SET, "set", members=("'x'", "'y'"))),
+        ("geometry", ColumnType(OTHER, "geometry")),
+        ("uuid", ColumnType(OTHER, "uuid")),
+    ],
+)
+def test_parse_column_type(text, expected):
+    assert parse_column_type(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("int(10) unsigned", "int unsigned"),
+        ("tinyint(4)", "tinyint"),
+        ("decimal", "decimal(10,0)"),
+        ("numeric(12,2) unsigned", "decimal(12,2) unsigned"),
+        ("char", "char(1)"),
+        ("varchar(32) COLLATE utf8mb4_bin", "varchar(32)"),
+        ("datetime(6)", "datetime(6)"),
+        ("datetime", "datetime"),
+        ("bit(3)", "bit(3)"),
+        ("enum('a','b')", "enum('a','b')"),
+    ],
+)
+def test_label_is_the_plain_mysql8_form(text, label):
+    assert parse_column_type(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "10",
+        "(10)",
+        "varchar",
+        "varbinary",
+        "varchar(x)",
+        "varchar(10, 2)",
+        "decimal(10,0",
+        "decimal(10,2,1)",
+        "int(10) unsigned NOT NULL",
+        "date(3)",
+        "json(10)",
+        "enum()",
+        "enum(a, b)",
+        "text(5000000000)",
+        "varchar(8) CHARACTER SET",
+        "varchar(8) COLLATE",
+    ],
+)
+def test_unreadable_types_raise(text):
+    with pytest.raises(ValueError, match="column type"):
+        parse_column_type(text)
+
+
+# --- the no-narrowing rule --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        ("int(10) unsigned", "int unsigned"),
+        ("int unsigned", "int(10) unsigned"),
+        ("int unsigned", "int unsigned"),
+        ("bigint(20) unsigned", "int unsigned"),
+        ("bigint(20)", "int unsigned"),  # signed, but wider: every int unsigned fits
+        ("int(11)", "int"),
+        ("bigint", "int"),
+        ("mediumint", "smallint"),
+        ("smallint", "tinyint unsigned"),
+        ("int", "mediumint unsigned"),
+        ("tinyint(3) unsigned", "tinyint unsigned"),
+        ("tinyint(4)", "tinyint"),
+        ("tinyint(1)", "tinyint"),
+        ("int unsigned zerofill", "int unsigned"),
+        ("decimal(10,0)", "decimal(10,0)"),
+        ("decimal(12,2)", "decimal(10,0)"),
+        ("decimal(10,6)", "decimal(9,6)"),
+        ("decimal(9,6)", "decimal(8,6)"),
+        ("decimal", "decimal(10,0)"),
+        ("decimal(10,0)", "decimal(10,0) unsigned"),
+        ("double", "float"),
+        ("float(30)", "float"),
+        ("float", "float"),
+        ("date", "date"),
+        ("datetime", "date"),
+        ("timestamp", "date"),
+        ("datetime", "datetime"),
+        ("datetime(6)", "datetime"),
+        ("timestamp", "datetime"),
+        ("datetime", "timestamp"),
+        ("time(3)", "time"),
+        ("year(4)", "year"),
+        ("varchar(191)", "varchar(191)"),
+        ("varchar(255)", "varchar(191)"),
+        ("varchar(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "varchar(32)"),
+        ("char(8)", "varchar(8)"),
+        ("varchar(8)", "char(8)"),
+        ("tinytext", "varchar(255)"),
+        ("text", "varchar(255)"),
+        ("text", "tinytext"),
+        ("varchar(255)", "tinytext"),
+        ("mediumtext", "text"),
+        ("longtext", "mediumtext"),
+        ("json", "text"),
+        ("longtext", "json"),
+        ("varbinary(32)", "binary(16)"),
+        ("blob", "varbinary(255)"),
+        ("longblob", "blob"),
+        ("bit(8)", "bit(1)"),
+        ("enum('a','b','c')", "enum('a','b')"),
+        ("set('x','y')", "set('y')"),
+        ("geometry", "geometry"),
+    ],
+)
+def test_compatible(found, expected):
+    assert incompatibility(found, expected) is None
+
+
+@pytest.mark.parametrize(
+    ("found", "expected", "reason"),
+    [
+        # what the two published incidents would have been caught as
+        ("varchar(32)", "int unsigned", "varchar(32) is a text type, not an integer type"),
+        ("varchar(16)", "date", "varchar(16) is a text type, not a date/time type"),
+        ("int(11)", "varchar(32)", "int is an integer type, not a text type"),
+        ("int", "date", "int is an integer type, not a date/time type"),
+        ("datetime", "int unsigned", "datetime is a date/time type, not an integer type"),
+        ("blob", "text", "blob is a byte-string type, not a text type"),
+        ("text", "blob", "text is a text type, not a byte-string type"),
+        ("int", "decimal(10,0)", "int is an integer type, not a decimal type"),
+        ("decimal(20,0)", "int", "decimal(20,0) is a decimal type, not an integer type"),
+        ("double", "decimal(10,0)", "double is a floating-point type, not a decimal type"),
+        ("enum('a','b')", "varchar(8)", "enum('a','b') is an enum, not a text type"),
+        ("varchar(8)", "enum('a')", "varchar(8) is a text type, not an enum"),
+        ("bit(1)", "tinyint", "bit(1) is a bit type, not an integer type"),
+        ("geometry", "varchar(32)", "geometry is not varchar(32)"),
+        ("varchar(32)", "geometry", "varchar(32) is not geometry"),
+        ("point", "geometry", "point is not geometry"),
+        # integers: narrower, or losing half of the range
+        ("tinyint unsigned", "int unsigned", "tinyint unsigned is narrower than int unsigned"),
+        ("smallint(6)", "int", "smallint is narrower than int"),
+        ("int", "bigint", "int is narrower than bigint"),
+        ("tinyint(3) unsigned", "smallint unsigned", "tinyint unsigned is narrower than smallint unsigned"),
+        ("int(11)", "int unsigned", "int is signed: it cannot hold the upper half of int unsigned"),
+        ("tinyint", "tinyint unsigned", "tinyint is signed: it cannot hold the upper half of tinyint unsigned"),
+        ("smallint", "mediumint unsigned", "smallint is signed: it cannot hold the upper half of mediumint unsigned"),
+        ("int unsigned", "int", "int unsigned cannot hold the negative values of int"),
+        ("tinyint(3) unsigned", "tinyint", "tinyint unsigned cannot hold the negative values of tinyint"),
+        ("bigint unsigned", "tinyint", "bigint unsigned cannot hold the negative values of tinyint"),
+        ("int zerofill", "int", "int unsigned cannot hold the negative values of int"),
+        # decimals, floats
+        ("decimal(8,2)", "decimal(10,0)", "decimal(8,2) keeps 6 integer digits, fewer than the 10 of decimal(10,0)"),
+        ("decimal(10,0)", "decimal(8,6)", "decimal(10,0) keeps 0 decimal places, fewer than the 6 of decimal(8,6)"),
+        ("decimal(8,6)", "decimal(9,6)", "decimal(8,6) keeps 2 integer digits, fewer than the 3 of decimal(9,6)"),
+        ("decimal(12,2) unsigned", "decimal(10,0)", "decimal(12,2) unsigned cannot hold the negative values"),
+        ("float", "double", "float is narrower than double"),
+        ("float unsigned", "float", "float unsigned cannot hold the negative values of float"),
+        # dates and times
+        ("date", "datetime", "date drops the time of day of datetime"),
+        ("date", "timestamp", "date drops the time of day of timestamp"),
+        ("time", "datetime", "time cannot hold datetime values"),
+        ("datetime", "time", "datetime cannot hold time values"),
+        ("year", "date", "year cannot hold date values"),
+        ("date", "year", "date cannot hold year values"),
+        ("datetime", "datetime(6)", "datetime keeps fewer fractional-second digits than datetime(6)"),
+        ("timestamp(3)", "datetime(6)", "timestamp(3) keeps fewer fractional-second digits than datetime(6)"),
+        # text and bytes: fewer characters, bytes or bits, or values lost
+        ("varchar(16)", "varchar(32)", "varchar(16) holds at most 16 characters, fewer than the 32 of varchar(32)"),
+        ("char(1)", "varchar(2)", "char(1) holds at most 1 characters, fewer than the 2 of varchar(2)"),
+        ("tinytext", "varchar(256)", "tinytext holds at most 255 characters, fewer than the 256 of varchar(256)"),
+        ("varchar(254)", "tinytext", "varchar(254) holds at most 254 characters, fewer than the 255 of tinytext"),
+        ("text", "mediumtext", "text holds at most 65,535 characters, fewer than the 16,777,215 of mediumtext"),
+        ("varchar(255)", "json", "fewer than the 4,294,967,295 of json"),
+        ("mediumtext", "json", "mediumtext holds at most"),
+        ("binary(8)", "binary(16)", "binary(8) holds at most 8 bytes, fewer than the 16 of binary(16)"),
+        ("blob", "mediumblob", "blob holds at most 65,535 bytes"),
+        ("bit(1)", "bit(8)", "bit(1) holds at most 1 bits, fewer than the 8 of bit(8)"),
+        ("enum('a')", "enum('a','b')", "enum('a') lacks the value(s) 'b' of enum('a','b')"),
+        ("set('x')", "set('x','y','z')", "lacks the value(s) 'y', 'z'"),
+        # a dump type this module cannot read is a reason, not a crash
+        ("", "int unsigned", "cannot read the type: not a column type: ''"),
+        ("varchar", "varchar(32)", "cannot read the type: wrong number of arguments"),
+    ],
+)
+def test_incompatible(found, expected, reason):
+    got = incompatibility(found, expected)
+    assert got is not None and reason in got
+
+
+def test_incompatibility_takes_parsed_types_and_refuses_an_unreadable_contract_type():
+    assert incompatibility(parse_column_type("bigint(20)"), parse_column_type("int unsigned")) is None
+    assert incompatibility(parse_column_type("int"), "int unsigned") is not None
+    with pytest.raises(ValueError, match="column type"):
+        incompatibility("int", "integer please")
+
+
+def test_first_retyped_follows_the_contract_order_and_leaves_missing_columns_to_the_name_check():
+    found = (("b", "varchar(8)"), ("a", "varchar(8)"), ("c", "int"))
+    expected = (("missing", "int"), ("a", "int"), ("b", "date"), ("c", "int"))
+    retyped = first_retyped(found, expected)
+    assert retyped == ("a", "varchar(8)", "int", "varchar(8) is a text type, not an integer type")
+    assert (retyped.column, retyped.found, retyped.expected) == ("a", "varchar(8)", "int")
+    assert first_retyped(found, (("missing", "int"), ("c", "bigint(20)"))) is not None
+    assert first_retyped(found, (("missing", "int"), ("c", "int(11)"))) is None
+    assert first_retyped((), expected) is None
