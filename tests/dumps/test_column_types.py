@@ -1,9 +1,10 @@
-"""Column types: parsing SHOW CREATE TABLE types and the no-narrowing rule."""
+"""Column types: parsing SHOW CREATE TABLE types, the no-narrowing rule, the types CREATE TABLE carries."""
 
 from __future__ import annotations
 
 import pytest
 
+from tokyobeta_etl.dumps import Classifier, iter_statements
 from tokyobeta_etl.dumps.coltypes import (
     BINARY,
     BIT,
@@ -311,3 +312,63 @@ def test_first_retyped_follows_the_contract_order_and_leaves_missing_columns_to_
     assert first_retyped(found, (("missing", "int"), ("c", "bigint(20)"))) is not None
     assert first_retyped(found, (("missing", "int"), ("c", "int(11)"))) is None
     assert first_retyped((), expected) is None
+
+
+# --- types from CREATE TABLE ------------------------------------------------------------------------------------
+
+
+def test_create_table_column_types_stop_at_the_first_attribute():
+    ddl = (
+        "CREATE TABLE `movings` (\n"
+        "  `id` int(10) unsigned NOT NULL AUTO_INCREMENT,\n"
+        "  `a` varchar(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL COMMENT 'x, (y) NOT NULL',\n"
+        "  `b` enum('x','y, z','NOT NULL') DEFAULT 'x',\n"
+        "  `c` decimal( 10 ,\n 0 ) unsigned zerofill,\n"
+        "  `d` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),\n"
+        "  `e` int GENERATED ALWAYS AS (`id` + 1) VIRTUAL,\n"
+        "  `f` int AS (`id` * 2) STORED,\n"
+        "  `g` int /*!80023 INVISIBLE */,\n"
+        "  `h` text,\n"
+        "  `i` tinyint(1) DEFAULT NULL,\n"
+        "  `j` json CHECK (json_valid(`j`)),\n"
+        "  `k` blob /*M!100301 COMPRESSED*/,\n"
+        "  `l` char(2) UNIQUE KEY,\n"
+        "  `m` varchar(8) binary NULL,\n"
+        "  `n` int(11) DEFAULT NULL INVISIBLE,\n"
+        "  `o` varchar(8) COLLATE utf8mb4_0900_ai_ci,\n"
+        "  p INT,\n"
+        "  PRIMARY KEY (`id`),\n"
+        "  KEY `k1` (`a`),\n"
+        "  CONSTRAINT `chk` CHECK (`i` >= 0)\n"
+        ") ENGINE=InnoDB"
+    )
+    [stmt] = list(iter_statements([ddl.encode() + b";"]))
+    c = Classifier(file_name="f", tables=("movings",), target_schema="load", collation_shim=True)(stmt)
+    assert c.column_types == (
+        ("id", "int(10) unsigned"),
+        ("a", "varchar(32)"),
+        ("b", "enum('x','y, z','NOT NULL')"),
+        ("c", "decimal( 10 , 0 ) unsigned zerofill"),
+        ("d", "datetime(6)"),
+        ("e", "int"),
+        ("f", "int"),
+        ("g", "int"),
+        ("h", "text"),
+        ("i", "tinyint(1)"),
+        ("j", "json"),
+        ("k", "blob"),
+        ("l", "char(2)"),
+        ("m", "varchar(8) binary"),
+        ("n", "int(11)"),
+        ("o", "varchar(8)"),
+        ("p", "INT"),
+    )
+    assert tuple(name for name, _ in c.column_types) == c.columns
+    for _, text in c.column_types:
+        parse_column_type(text)  # every one readable
+
+
+def test_only_create_table_carries_column_types():
+    classify = Classifier(file_name="f", tables=("movings",), target_schema="load")
+    sql = b"DROP TABLE IF EXISTS `movings`; INSERT INTO `movings` VALUES (1); SET NAMES utf8mb4;"
+    assert all(classify(stmt).column_types == () for stmt in iter_statements([sql]))
