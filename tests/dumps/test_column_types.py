@@ -1,10 +1,13 @@
-"""Column types: parsing SHOW CREATE TABLE types, the no-narrowing rule, the types CREATE TABLE carries."""
+"""Column types: the contract's copy, parsing SHOW CREATE TABLE types, the no-narrowing rule."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tokyobeta_etl.dumps import Classifier, iter_statements
+from tokyobeta_etl.contract import CONTRACT_COLUMNS, CONTRACT_TYPES, STAGING_TABLES
+from tokyobeta_etl.dumps import Classifier, StatementKind, iter_statements
 from tokyobeta_etl.dumps.coltypes import (
     BINARY,
     BIT,
@@ -21,6 +24,41 @@ from tokyobeta_etl.dumps.coltypes import (
     incompatibility,
     parse_column_type,
 )
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE_SCHEMA = REPO / "docs" / "contract" / "source_schema.sql"
+
+
+def create_tables(sql: bytes, tables=STAGING_TABLES) -> dict[str, tuple[tuple[str, str], ...]]:
+    """{table: column_types} of every CREATE TABLE in `sql`, read by the project's own parser."""
+    classify = Classifier(file_name="schema.sql", tables=tables, target_schema="contract")
+    found = {}
+    for stmt in iter_statements([sql]):
+        c = classify(stmt)
+        if c.kind is StatementKind.CREATE_TABLE:
+            found[c.table] = c.column_types
+    return found
+
+
+# --- the contract's types ---------------------------------------------------------------------------------------
+
+
+def test_contract_types_are_exactly_those_of_the_contract_file():
+    assert create_tables(SOURCE_SCHEMA.read_bytes()) == CONTRACT_TYPES
+    assert list(CONTRACT_TYPES) == list(STAGING_TABLES)
+
+
+def test_contract_columns_are_the_names_of_the_contract_types():
+    names = {t: tuple(name for name, _ in columns) for t, columns in CONTRACT_TYPES.items()}
+    assert names == CONTRACT_COLUMNS
+    assert list(CONTRACT_COLUMNS) == list(CONTRACT_TYPES)
+
+
+def test_every_contract_type_is_readable_and_written_in_its_plain_form():
+    for columns in CONTRACT_TYPES.values():
+        for _, text in columns:
+            assert parse_column_type(text).label == text
+
 
 # --- parsing ----------------------------------------------------------------------------------------------------
 
