@@ -1,13 +1,16 @@
-"""Column types: the contract's copy, parsing SHOW CREATE TABLE types, the no-narrowing rule."""
+"""Column types: the contract's copy, parsing SHOW CREATE TABLE types, the no-narrowing rule, the reader's refusal."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
-from tokyobeta_etl.contract import CONTRACT_COLUMNS, CONTRACT_TYPES, STAGING_TABLES
-from tokyobeta_etl.dumps import Classifier, StatementKind, iter_statements
+from harness import dumpmaker
+from tokyobeta_etl.contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES, STAGING_TABLES
+from tokyobeta_etl.dumps import Classifier, DumpStructureError, StatementKind, iter_statements, read_dump
 from tokyobeta_etl.dumps.coltypes import (
     BINARY,
     BIT,
@@ -24,9 +27,17 @@ from tokyobeta_etl.dumps.coltypes import (
     incompatibility,
     parse_column_type,
 )
+from tokyobeta_etl.sim.dumpformat import DumpOptions, render_dump
+from tokyobeta_etl.sim.schema import TABLES
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE_SCHEMA = REPO / "docs" / "contract" / "source_schema.sql"
+DATA = Path(__file__).parent / "data"
+SAMPLES = {
+    "mysql8_rooms.sql": "rooms",
+    "percona8_inquiries_B_complete.sql": "inquiries",
+    "mariadb_tenants.sql": "tenants",
+}
 
 
 def create_tables(sql: bytes, tables=STAGING_TABLES) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -38,6 +49,12 @@ def create_tables(sql: bytes, tables=STAGING_TABLES) -> dict[str, tuple[tuple[st
         if c.kind is StatementKind.CREATE_TABLE:
             found[c.table] = c.column_types
     return found
+
+
+def read(data: str | bytes, stem: str, **kwargs):
+    raw = data.encode() if isinstance(data, str) else data
+    reader = read_dump([raw], file_name=f"{stem}_20260210.sql", stem=stem, target_schema="load", **kwargs)
+    return list(reader), reader.summary
 
 
 # --- the contract's types ---------------------------------------------------------------------------------------
@@ -410,3 +427,146 @@ def test_only_create_table_carries_column_types():
     classify = Classifier(file_name="f", tables=("movings",), target_schema="load")
     sql = b"DROP TABLE IF EXISTS `movings`; INSERT INTO `movings` VALUES (1); SET NAMES utf8mb4;"
     assert all(classify(stmt).column_types == () for stmt in iter_statements([sql]))
+
+
+# --- the reader refuses a retyped contract column ---------------------------------------------------------------
+
+
+def retyped_dump(table: str, column: str, definition: str, row: str) -> str:
+    """A mariadb-dump-like file of the simulator's `table` with `column` redefined, and one row."""
+    sim = TABLES[table]
+    columns = tuple((name, definition if name == column else d) for name, d in sim.columns)
+    create = dataclasses.replace(sim, columns=columns).create_statement()
+    return (
+        "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)\n"
+        f"DROP TABLE IF EXISTS `{table}`;\n{create};\n"
+        f"LOCK TABLES `{table}` WRITE;\nINSERT INTO `{table}` VALUES {row};\nUNLOCK TABLES;\n"
+        "-- Dump completed on 2026-02-10  5:30:00\n"
+    )
+
+
+TS = "'2026-02-09 10:00:00'"
+TENANT_ROW = f"(1,'abc',1,0,'a','b','c',1,'1990-01-01',30,'日本','1','x',1,NULL,NULL,NULL,NULL,{TS},{TS})"
+MOVING_ROW = f"(1,1,1,1,1,NULL,'soon',NULL,NULL,NULL,NULL,NULL,NULL,NULL,0,0,0,50000,NULL,{TS},{TS})"
+
+
+def refusal(data: str, stem: str, **kwargs) -> tuple[list, DumpStructureError]:
+    """(what the reader yielded before refusing, the refusal)."""
+    reader = read_dump([data.encode()], file_name=f"{stem}_20260210.sql", stem=stem, target_schema="load", **kwargs)
+    yielded = []
+    with pytest.raises(DumpStructureError) as err:
+        for stmt in reader:
+            yielded.append(stmt)
+    return yielded, err.value
+
+
+@pytest.mark.parametrize(
+    ("stem", "column", "definition", "row", "found", "expected", "reason"),
+    [
+        ("tenants", "status", "varchar(32) NOT NULL", TENANT_ROW, "varchar(32)", "int unsigned", "not an integer type"),
+        ("movings", "movein_date", "varchar(16) DEFAULT NULL", MOVING_ROW, "varchar(16)", "date", "not a date/time"),
+    ],
+)
+def test_retyped_contract_column_is_refused_before_a_row_is_loaded(
+    stem, column, definition, row, found, expected, reason
+):
+    data = retyped_dump(stem, column, definition, row)
+    yielded, err = refusal(data, stem, required_columns=CONTRACT_COLUMNS, required_types=CONTRACT_TYPES)
+    assert [s.kind for s in yielded] == [StatementKind.DROP_TABLE]  # not the CREATE TABLE, not a row
+    assert err.table == stem and err.line == 3
+    assert err.message.startswith(
+        f"table `{stem}`: column `{column}` is {found} in the dump but the contract declares {expected} "
+        "(a retyped source column: "
+    )
+    assert reason in err.message
+    assert "The source schema changed: this file cannot be loaded until the source is fixed" in err.message
+    assert f"{stem}_20260210.sql, line 3" in str(err)
+    # Without the contract's types the same file reads (the names are all there): the check is what refuses it.
+    stmts, _ = read(data, stem, required_columns=CONTRACT_COLUMNS)
+    assert StatementKind.INSERT in [s.kind for s in stmts]
+
+
+def test_the_first_retyped_column_in_contract_order_is_named():
+    data = retyped_dump("tenants", "updated_at", "date NOT NULL", TENANT_ROW).replace(
+        "`moving_id` int(10) unsigned DEFAULT NULL", "`moving_id` bigint(20) DEFAULT NULL"
+    )
+    data = data.replace("`full_name` varchar(191)", "`full_name` varchar(100)")
+    _, err = refusal(data, "tenants", required_types=CONTRACT_TYPES)
+    assert "column `full_name` is varchar(100) in the dump but the contract declares varchar(191)" in err.message
+
+
+@pytest.mark.parametrize(
+    ("column", "definition"),
+    [
+        ("status", "bigint(20) unsigned NOT NULL"),
+        ("status", "bigint NOT NULL"),
+        ("full_name", "varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL"),
+        ("full_name", "text DEFAULT NULL"),
+        ("birth_date", "datetime DEFAULT NULL"),
+        ("created_at", "timestamp NOT NULL DEFAULT current_timestamp()"),
+        ("age", "bigint(20) DEFAULT NULL"),
+        ("email", "int(11) DEFAULT NULL"),  # not a contract column: any type
+    ],
+)
+def test_widened_contract_columns_and_extra_columns_read(column, definition):
+    _, summary = read(retyped_dump("tenants", column, definition, TENANT_ROW), "tenants", required_types=CONTRACT_TYPES)
+    assert summary.insert_statements == {"tenants": 1}
+
+
+def test_missing_columns_are_the_name_checks_business():
+    data = "CREATE TABLE `tenants` (`id` int unsigned, `status` int unsigned);\n"
+    _, summary = read(data, "tenants", required_types=CONTRACT_TYPES)
+    assert summary.columns["tenants"] == ("id", "status")
+    _, err = refusal(data, "tenants", required_columns=CONTRACT_COLUMNS, required_types=CONTRACT_TYPES)
+    assert "lacks contract column(s)" in err.message
+
+
+def test_a_contract_column_without_a_readable_type_is_refused():
+    data = "CREATE TABLE `inquiries` (`id` int unsigned, `tenant_id`, `channel` varchar(32));\n"
+    _, err = refusal(data, "inquiries", required_types=CONTRACT_TYPES)
+    assert "column `tenant_id` is (no type) in the dump but the contract declares int unsigned" in err.message
+    assert "cannot read the type" in err.message
+
+
+# --- every dump the tests and the simulator write passes the check ---------------------------------------------
+
+
+def _retype_first_contract_column(data: bytes) -> bytes:
+    return re.sub(rb"`id` int(?:\(\d+\))?(?: unsigned)?", b"`id` varchar(32)", data, count=1)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_dumps_have_the_contract_types(name):
+    data = (DATA / name).read_bytes()
+    stem = SAMPLES[name]
+    _, summary = read(data, stem, required_types=CONTRACT_TYPES)
+    assert summary.tables == DUMP_FILES[stem]
+    checked = [c for t in summary.tables for c in summary.columns[t] if c in CONTRACT_COLUMNS[t]]
+    assert len(checked) >= 5
+    _, err = refusal(_retype_first_contract_column(data).decode(), stem, required_types=CONTRACT_TYPES)
+    assert "column `id` is varchar(32)" in err.message  # the check does look at this sample
+
+
+@pytest.mark.parametrize("stem", list(DUMP_FILES))
+@pytest.mark.parametrize("options", [DumpOptions(), DumpOptions(compact=True, databases=True)], ids=["default", "-B"])
+def test_simulator_dumps_have_the_contract_types(stem, options):
+    tables = [(TABLES[name], []) for name in DUMP_FILES[stem]]
+    data = render_dump(tables, options, None)
+    _, summary = read(data, stem, required_columns=CONTRACT_COLUMNS, required_types=CONTRACT_TYPES)
+    assert summary.tables == DUMP_FILES[stem]
+    _, err = refusal(_retype_first_contract_column(data).decode(), stem, required_types=CONTRACT_TYPES)
+    assert "column `id` is varchar(32)" in err.message
+
+
+def test_simulator_schema_is_compatible_column_by_column():
+    for name, table in TABLES.items():
+        found = create_tables(table.create_statement().encode() + b";", (name,))[name]
+        assert first_retyped(found, CONTRACT_TYPES[name]) is None
+        assert [c for c, _ in found if c in CONTRACT_COLUMNS[name]] == list(CONTRACT_COLUMNS[name])
+
+
+def test_dumpmaker_source_ddl_has_the_contract_types():
+    found = create_tables(";\n".join(dumpmaker.source_ddl()).encode() + b";")
+    assert set(found) == set(STAGING_TABLES)
+    for table, columns in found.items():
+        assert first_retyped(columns, CONTRACT_TYPES[table]) is None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..contract import DUMP_FILES
 from .classify import EXECUTED_KINDS, ClassifiedStatement, Classifier, StatementKind
+from .coltypes import first_retyped
 from .decompress import iter_chunks_decompressed
 from .errors import DumpStructureError
 from .splitter import DEFAULT_MAX_STATEMENT_BYTES, Statement, StatementSplitter
@@ -35,12 +36,20 @@ class DumpSummary:
 
 
 class _StructureChecker:
-    """File-level rules: exactly the file's tables, CREATE before INSERT, balanced LOCK and DISABLE KEYS."""
+    """File-level rules: exactly the file's tables, with the contract's columns and types, CREATE before INSERT,
+    balanced LOCK and DISABLE KEYS."""
 
-    def __init__(self, summary: DumpSummary, tables: tuple[str, ...], required_columns: Mapping[str, Iterable[str]]):
+    def __init__(
+        self,
+        summary: DumpSummary,
+        tables: tuple[str, ...],
+        required_columns: Mapping[str, Iterable[str]],
+        required_types: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+    ):
         self.summary = summary
         self.expected = tables
         self.required_columns = required_columns
+        self.required_types = required_types or {}
         self.locked: tuple[str, ...] = ()
         self.lock_line = 0
         self.keys_disabled: dict[str, int] = {}  # table -> line of its DISABLE KEYS
@@ -71,6 +80,16 @@ class _StructureChecker:
             missing = [col for col in self.required_columns.get(c.table, ()) if col not in c.columns]
             if missing:
                 raise self.error(f"table lacks contract column(s) {missing}", stmt, c.table)
+            retyped = first_retyped(c.column_types, self.required_types.get(c.table, ()))
+            if retyped:
+                raise self.error(
+                    f"table `{c.table}`: column `{retyped.column}` is {retyped.found} in the dump but the contract "
+                    f"declares {retyped.expected} (a retyped source column: {retyped.reason}). The source schema "
+                    "changed: this file cannot be loaded until the source is fixed or the contract "
+                    "(docs/contract/source_schema.sql, contract.CONTRACT_TYPES) is updated",
+                    stmt,
+                    c.table,
+                )
             s.columns[c.table] = c.columns
             s.primary_keys[c.table] = c.primary_key
             s.insert_statements[c.table] = 0
@@ -150,6 +169,7 @@ class DumpReader:
         collation_shim: bool = False,
         strip_foreign_keys: bool = True,
         required_columns: Mapping[str, Iterable[str]] | None = None,
+        required_types: Mapping[str, Iterable[tuple[str, str]]] | None = None,
         max_statement_bytes: int = DEFAULT_MAX_STATEMENT_BYTES,
     ) -> None:
         if stem not in DUMP_FILES:
@@ -169,7 +189,7 @@ class DumpReader:
             strip_foreign_keys=strip_foreign_keys,
         )
         self._summary = DumpSummary(file_name=file_name, stem=stem)
-        self._checker = _StructureChecker(self._summary, self.tables, required_columns or {})
+        self._checker = _StructureChecker(self._summary, self.tables, required_columns or {}, required_types)
         self._finished = False
 
     def __iter__(self) -> Iterator[ClassifiedStatement]:
@@ -207,6 +227,7 @@ def read_dump(
     collation_shim: bool = False,
     strip_foreign_keys: bool = True,
     required_columns: Mapping[str, Iterable[str]] | None = None,
+    required_types: Mapping[str, Iterable[tuple[str, str]]] | None = None,
     max_statement_bytes: int = DEFAULT_MAX_STATEMENT_BYTES,
 ) -> DumpReader:
     """A DumpReader over `chunks`: iterate it for the statements to execute, then read `.summary`."""
@@ -219,5 +240,6 @@ def read_dump(
         collation_shim=collation_shim,
         strip_foreign_keys=strip_foreign_keys,
         required_columns=required_columns,
+        required_types=required_types,
         max_statement_bytes=max_statement_bytes,
     )
