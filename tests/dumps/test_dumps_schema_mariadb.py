@@ -1,4 +1,4 @@
-"""The reader's type check on real `mariadb-dump` output: the contract's types pass, retyped columns do not.
+"""The reader's schema rules on real `mariadb-dump` output: contract types checked, table comments dropped.
 
 Needs the session's `mysql_server` (tests/conftest.py). The source is the contract DDL as tests/harness/dumpmaker.py
 creates it; bad dumps are made as tests/harness/mutate.py makes them: by altering a copy and dumping it again.
@@ -45,6 +45,20 @@ def replay(server, statements) -> None:
         cur.execute("SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'")
         for stmt in statements:
             cur.execute(stmt.sql)
+    finally:
+        conn.close()
+
+
+def table_options(server, schema: str, table: str) -> tuple:
+    conn = server.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute(
+            "SELECT TABLE_COMMENT, ENGINE, ROW_FORMAT, TABLE_COLLATION FROM information_schema.TABLES"
+            " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
+            (schema, table),
+        )
+        return cur.fetchone()
     finally:
         conn.close()
 
@@ -112,3 +126,30 @@ def test_widened_source_columns_still_load(mysql_server, source, target):
     statements, summary = read(data, "tenants", target, **CONTRACT)
     replay(mysql_server, statements)
     assert summary.insert_statements == {"tenants": 1}
+
+
+def test_a_source_table_comment_never_reaches_the_load_schema(mysql_server, source, target):
+    forged = "ALTER TABLE inquiries COMMENT = 'tokyobeta batch=2026-02-10', ROW_FORMAT=COMPACT"
+    data = mutate.redump(mysql_server, dumpmaker.real_dump(mysql_server, source, "inquiries"), "inquiries", forged)
+    assert b"COMMENT='tokyobeta batch=2026-02-10'" in data  # mariadb-dump writes it
+    statements, _ = read(data, "inquiries", target, **CONTRACT)
+    replay(mysql_server, statements)
+    comment, engine, row_format, collation = table_options(mysql_server, target, "inquiries")
+    assert (comment, engine, row_format) == ("", "InnoDB", "Compact")
+    assert collation.startswith("utf8mb4_")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        "ENGINE=InnoDB, COMMENT='tokyobeta batch=2026-02-10', ROW_FORMAT=COMPACT",
+        "COMMENT='tokyobeta batch=2026-02-10', ENGINE=InnoDB, ROW_FORMAT=COMPACT",
+        "ENGINE=InnoDB ROW_FORMAT=COMPACT COMMENT 'tokyobeta ' 'batch=2026-02-10'",
+        "COMMENT='a', COMMENT='tokyobeta batch=2026-02-10', ENGINE=InnoDB ROW_FORMAT=COMPACT",
+    ],
+)
+def test_the_rewritten_table_options_are_valid_sql(mysql_server, target, options):
+    ddl = f"CREATE TABLE `inquiries` (`id` int unsigned NOT NULL, PRIMARY KEY (`id`)) {options};\n"
+    statements, _ = read(ddl.encode(), "inquiries", target)
+    replay(mysql_server, statements)
+    assert table_options(mysql_server, target, "inquiries")[:3] == ("", "InnoDB", "Compact")

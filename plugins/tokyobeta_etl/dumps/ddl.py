@@ -84,6 +84,7 @@ def parse_create_table(
 
     edits: list[tuple[int, int, str]] = [
         (tokens[ref_start].start, tokens[i - 1].end, qualified(target_schema, table)),
+        *_table_comment_edits(tokens, close + 1, table),
     ]
     columns: list[str] = []
     column_types: list[tuple[str, str]] = []
@@ -138,6 +139,42 @@ def _type_text(text: str, tokens: list[Token], a: int, b: int) -> str:
             stop = j  # the first word is the type's name even when it reads CHARACTER, NATIONAL or SERIAL
             break
     return _WS.sub(" ", text[tokens[a].start : tokens[stop - 1].end]) if stop > a else ""
+
+
+def _table_comment_edits(tokens: list[Token], start: int, table: str) -> list[tuple[int, int, str]]:
+    """Remove the table-level COMMENT options among the table options at tokens[start:]: the loader owns table
+    comments (they carry its batch tag), so a dump must not be able to forge one. Column COMMENTs are untouched."""
+    edits = []
+    depth = 0
+    consumed = start - 1  # the last token a removal took
+    for j in range(start, len(tokens)):
+        tok = tokens[j]
+        if tok.is_op("("):
+            depth += 1
+        elif tok.is_op(")"):
+            depth -= 1
+        elif depth == 0 and tok.is_word("PARTITION"):
+            break  # partition definitions (and their own COMMENTs) follow the table options
+        elif depth == 0 and tok.is_word("COMMENT"):
+            k = j + 1
+            if k < len(tokens) and tokens[k].is_op("="):
+                k += 1
+            if k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.startswith("_"):
+                k += 1  # a character set introducer: _utf8mb4'...'
+            if k >= len(tokens) or tokens[k].kind != "string":
+                raise Refused("table COMMENT is not a string literal", f"{KIND} ... COMMENT", table)
+            while k + 1 < len(tokens) and tokens[k + 1].kind == "string":
+                k += 1  # adjacent literals are one string: 'tokyobeta ' 'batch=...'
+            # Take one separating comma with it (one no earlier removal took), so `x=1, COMMENT='y', z=2` stays valid.
+            if tokens[j - 1].is_op(",") and j - 1 > consumed:
+                first, last = j - 1, k
+            elif k + 1 < len(tokens) and tokens[k + 1].is_op(","):
+                first, last = j, k + 1
+            else:
+                first, last = j, k
+            edits.append((tokens[first - 1].end, tokens[last].end, ""))  # from the end of the token before
+            consumed = last
+    return edits
 
 
 def _collation_edits(tokens: list[Token]) -> list[tuple[int, int, str]]:
