@@ -1,6 +1,7 @@
 """Real `mariadb-dump` output, read by the dump reader and replayed into another schema, gives identical rows.
 
-The only module of tests/dumps that needs a server: the session's `mysql_server` fixture (tests/conftest.py).
+One of the two modules of tests/dumps that need a server (with test_dumps_schema_mariadb.py): the session's
+`mysql_server` fixture (tests/conftest.py).
 Statements are replayed with the driver exactly as the loader does: one `cursor.execute(sql)` per executable
 statement, no parameters, in a session with utf8mb4, time_zone '+00:00' and a strict sql_mode that allows zero dates.
 """

@@ -63,6 +63,7 @@ class ClassifiedStatement:
     primary_key: tuple[str, ...] | None = None  # CREATE TABLE only; () when the table has none
     settings: tuple[tuple[str, str], ...] = ()  # SET: (session variable, value as written)
     rows: int = 0  # INSERT: the rows its VALUES hold
+    column_types: tuple[tuple[str, str], ...] = ()  # CREATE TABLE only: (column, data type as written), in order
 
     @property
     def executable(self) -> bool:
@@ -256,6 +257,7 @@ class Classifier:
                 (parsed.table,),
                 parsed.columns,
                 parsed.primary_key,
+                column_types=parsed.column_types,
             )
         if i == 1 and len(tokens) > 2 and tokens[1].is_word("DATABASE", "SCHEMA"):
             # mysqldump -B: the loader always writes into its own load schema, whatever the dump names.

@@ -25,6 +25,14 @@ _FORBIDDEN_OPTION_WORDS = {
 _NON_COLUMN_STARTS = frozenset(
     {"PRIMARY", "KEY", "INDEX", "UNIQUE", "FULLTEXT", "SPATIAL", "CONSTRAINT", "FOREIGN", "CHECK", "PERIOD"}
 )
+# Words that end a column's data type in its definition. The type's own words (UNSIGNED, ZEROFILL, BINARY, enum
+# members) come before any of them; CHARACTER SET and COLLATE end it too: they never change what a column can hold.
+_TYPE_END_WORDS = frozenset(
+    "NOT NULL DEFAULT COMMENT AUTO_INCREMENT PRIMARY UNIQUE KEY GENERATED AS VIRTUAL STORED PERSISTENT COLLATE "
+    "CHARACTER CHARSET ON CHECK REFERENCES CONSTRAINT INVISIBLE VISIBLE COLUMN_FORMAT STORAGE SRID REF_SYSTEM_ID "
+    "COMPRESSED WITH WITHOUT SERIAL ENGINE_ATTRIBUTE SECONDARY_ENGINE_ATTRIBUTE".split()
+)
+_WS = re.compile(r"\s+")
 # MySQL 8 collations MariaDB does not know: utf8mb4_0900_ai_ci, utf8mb4_ja_0900_as_cs, ...
 MYSQL8_COLLATION = re.compile(r"utf8mb4_(?:[a-z]+_)*0900_\w+", re.I)
 KIND = "CREATE TABLE"
@@ -36,6 +44,7 @@ class CreateTable:
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]
     sql: str  # rewritten for the target schema
+    column_types: tuple[tuple[str, str], ...] = ()  # (column, data type as written, e.g. "int(10) unsigned")
 
 
 def shim_collation(name: str) -> str:
@@ -75,8 +84,10 @@ def parse_create_table(
 
     edits: list[tuple[int, int, str]] = [
         (tokens[ref_start].start, tokens[i - 1].end, qualified(target_schema, table)),
+        *_table_comment_edits(tokens, close + 1, table),
     ]
     columns: list[str] = []
+    column_types: list[tuple[str, str]] = []
     primary_key: tuple[str, ...] = ()
     items = split_top_level(tokens, i + 1, close)
     for n, (a, b) in enumerate(items):
@@ -88,6 +99,7 @@ def parse_create_table(
             head = tokens[a] if a < b else head
         if head.kind == "ident" or (head.kind == "word" and head.upper not in _NON_COLUMN_STARTS):
             columns.append(head.name)
+            column_types.append((head.name, _type_text(text, tokens, a + 1, b)))
             if any(t.is_word("REFERENCES") for t in tokens[a:b]):
                 raise Refused(f"column `{head.name}` has a REFERENCES clause", KIND, table)
             if _has_inline_primary_key(tokens, a, b):
@@ -109,7 +121,60 @@ def parse_create_table(
         raise Refused("CREATE TABLE defines no columns", KIND, table)
     if collation_shim:
         edits += _collation_edits(tokens)
-    return CreateTable(table, tuple(columns), primary_key, _apply(text, edits))
+    return CreateTable(table, tuple(columns), primary_key, _apply(text, edits), tuple(column_types))
+
+
+def _type_text(text: str, tokens: list[Token], a: int, b: int) -> str:
+    """The data type at the start of the column definition tokens[a:b] (after the name), as written, whitespace
+    collapsed: "int(10) unsigned", "enum('a','b')". "" when the definition has no type."""
+    stop = b
+    depth = 0
+    for j in range(a, b):
+        tok = tokens[j]
+        if tok.is_op("("):
+            depth += 1
+        elif tok.is_op(")"):
+            depth -= 1
+        elif j > a and depth == 0 and tok.kind == "word" and tok.upper in _TYPE_END_WORDS:
+            stop = j  # the first word is the type's name even when it reads CHARACTER, NATIONAL or SERIAL
+            break
+    return _WS.sub(" ", text[tokens[a].start : tokens[stop - 1].end]) if stop > a else ""
+
+
+def _table_comment_edits(tokens: list[Token], start: int, table: str) -> list[tuple[int, int, str]]:
+    """Remove the table-level COMMENT options among the table options at tokens[start:]: the loader owns table
+    comments (they carry its batch tag), so a dump must not be able to forge one. Column COMMENTs are untouched."""
+    edits = []
+    depth = 0
+    consumed = start - 1  # the last token a removal took
+    for j in range(start, len(tokens)):
+        tok = tokens[j]
+        if tok.is_op("("):
+            depth += 1
+        elif tok.is_op(")"):
+            depth -= 1
+        elif depth == 0 and tok.is_word("PARTITION"):
+            break  # partition definitions (and their own COMMENTs) follow the table options
+        elif depth == 0 and tok.is_word("COMMENT"):
+            k = j + 1
+            if k < len(tokens) and tokens[k].is_op("="):
+                k += 1
+            if k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.startswith("_"):
+                k += 1  # a character set introducer: _utf8mb4'...'
+            if k >= len(tokens) or tokens[k].kind != "string":
+                raise Refused("table COMMENT is not a string literal", f"{KIND} ... COMMENT", table)
+            while k + 1 < len(tokens) and tokens[k + 1].kind == "string":
+                k += 1  # adjacent literals are one string: 'tokyobeta ' 'batch=...'
+            # Take one separating comma with it (one no earlier removal took), so `x=1, COMMENT='y', z=2` stays valid.
+            if tokens[j - 1].is_op(",") and j - 1 > consumed:
+                first, last = j - 1, k
+            elif k + 1 < len(tokens) and tokens[k + 1].is_op(","):
+                first, last = j, k + 1
+            else:
+                first, last = j, k
+            edits.append((tokens[first - 1].end, tokens[last].end, ""))  # from the end of the token before
+            consumed = last
+    return edits
 
 
 def _collation_edits(tokens: list[Token]) -> list[tuple[int, int, str]]:

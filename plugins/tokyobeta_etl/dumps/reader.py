@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..contract import DUMP_FILES
 from .classify import EXECUTED_KINDS, MAX_DDL_BYTES, ClassifiedStatement, Classifier, StatementKind
+from .coltypes import BINARY, first_retyped, parse_column_type
 from .decompress import iter_chunks_decompressed
 from .errors import DumpStructureError, DumpSyntaxError
 from .splitter import BATCH_BYTES, DEFAULT_MAX_ROW_BYTES, InsertRows, Statement, StatementSplitter
@@ -37,12 +38,20 @@ class DumpSummary:
 
 
 class _StructureChecker:
-    """File-level rules: exactly the file's tables, CREATE before INSERT, balanced LOCK and DISABLE KEYS."""
+    """File-level rules: exactly the file's tables, with the contract's columns and types, CREATE before INSERT,
+    balanced LOCK and DISABLE KEYS."""
 
-    def __init__(self, summary: DumpSummary, tables: tuple[str, ...], required_columns: Mapping[str, Iterable[str]]):
+    def __init__(
+        self,
+        summary: DumpSummary,
+        tables: tuple[str, ...],
+        required_columns: Mapping[str, Iterable[str]],
+        required_types: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+    ):
         self.summary = summary
         self.expected = tables
         self.required_columns = required_columns
+        self.required_types = required_types or {}
         self.locked: tuple[str, ...] = ()
         self.lock_line = 0
         self.keys_disabled: dict[str, int] = {}  # table -> line of its DISABLE KEYS
@@ -73,6 +82,16 @@ class _StructureChecker:
             missing = [col for col in self.required_columns.get(c.table, ()) if col not in c.columns]
             if missing:
                 raise self.error(f"table lacks contract column(s) {missing}", stmt, c.table)
+            retyped = first_retyped(c.column_types, self.required_types.get(c.table, ()))
+            if retyped:
+                raise self.error(
+                    f"table `{c.table}`: column `{retyped.column}` is {retyped.found} in the dump but the contract "
+                    f"declares {retyped.expected} (a retyped source column: {retyped.reason}). The source schema "
+                    "changed: this file cannot be loaded until the source is fixed or the contract "
+                    "(docs/contract/source_schema.sql, contract.CONTRACT_TYPES) is updated",
+                    stmt,
+                    c.table,
+                )
             s.columns[c.table] = c.columns
             s.primary_keys[c.table] = c.primary_key
             s.insert_statements[c.table] = 0
@@ -153,6 +172,7 @@ class DumpReader:
         collation_shim: bool = False,
         strip_foreign_keys: bool = True,
         required_columns: Mapping[str, Iterable[str]] | None = None,
+        required_types: Mapping[str, Iterable[tuple[str, str]]] | None = None,
         max_row_bytes: int = DEFAULT_MAX_ROW_BYTES,
         max_row_reason: str = "max_row_bytes",
         batch_bytes: int = BATCH_BYTES,
@@ -180,7 +200,8 @@ class DumpReader:
             collation_shim=collation_shim,
             strip_foreign_keys=strip_foreign_keys,
         )
-        self._checker = _StructureChecker(self._summary, self.tables, required_columns or {})
+        self._checker = _StructureChecker(self._summary, self.tables, required_columns or {}, required_types)
+        self._binary: dict[str, frozenset[str]] = {}  # table -> its binary/blob columns (any bytes allowed)
         self._finished = False
 
     def __iter__(self) -> Iterator[ClassifiedStatement]:
@@ -197,7 +218,7 @@ class DumpReader:
                 if item.first:
                     observe(Statement(item.head, item.line, item.index), c)
                     summary.statements += 1
-                bad = first_invalid_utf8(item.rows)
+                bad = first_invalid_utf8(item.rows, self._byte_columns(c))
                 if bad is not None:
                     raise self._invalid_text(item, c, *bad)
                 rows[c.table] += c.rows
@@ -205,6 +226,8 @@ class DumpReader:
                 yield c
                 continue
             observe(item, c)
+            if c.kind is StatementKind.CREATE_TABLE:
+                self._binary[c.table] = frozenset(name for name, text in c.column_types if _holds_bytes(text))
             summary.statements += 1
             if c.kind in EXECUTED_KINDS:
                 if c.kind is StatementKind.INSERT:
@@ -214,6 +237,14 @@ class DumpReader:
         summary.bytes_read = self._splitter.bytes_read
         self._checker.finish(self._splitter)
         self._finished = True
+
+    def _byte_columns(self, c: ClassifiedStatement) -> frozenset[int]:
+        """Positions, in the INSERT's column order, of the columns that hold bytes rather than text."""
+        binary = self._binary.get(c.table)
+        if not binary:
+            return frozenset()
+        columns = c.columns or self._summary.columns.get(c.table, ())
+        return frozenset(i for i, name in enumerate(columns) if name in binary)
 
     def _invalid_text(self, batch: InsertRows, c: ClassifiedStatement, offset: int, reason: str) -> DumpSyntaxError:
         """Strict UTF-8 failed: name the column, the row's id and the byte offset in the file."""
@@ -248,6 +279,13 @@ class DumpReader:
         return self._summary
 
 
+def _holds_bytes(type_text: str) -> bool:
+    try:
+        return parse_column_type(type_text).family == BINARY
+    except ValueError:
+        return False  # an unreadable type is text here; the contract type check names it where it matters
+
+
 def read_dump(
     chunks: Iterable[bytes],
     *,
@@ -258,6 +296,7 @@ def read_dump(
     collation_shim: bool = False,
     strip_foreign_keys: bool = True,
     required_columns: Mapping[str, Iterable[str]] | None = None,
+    required_types: Mapping[str, Iterable[tuple[str, str]]] | None = None,
     max_row_bytes: int = DEFAULT_MAX_ROW_BYTES,
     max_row_reason: str = "max_row_bytes",
     batch_bytes: int = BATCH_BYTES,
@@ -272,6 +311,7 @@ def read_dump(
         collation_shim=collation_shim,
         strip_foreign_keys=strip_foreign_keys,
         required_columns=required_columns,
+        required_types=required_types,
         max_row_bytes=max_row_bytes,
         max_row_reason=max_row_reason,
         batch_bytes=batch_bytes,

@@ -169,9 +169,10 @@ def row_literals(rows: bytes, row_number: int) -> list[bytes]:
     return [rows[a:b] for a, b in literal_spans(rows, starts[row_number - 1])]
 
 
-def first_invalid_utf8(rows: bytes | memoryview) -> tuple[int, str] | None:
-    """(offset, reason) of the first byte of `rows` outside `_binary` literals that is not strict UTF-8 (no
-    surrogates, no overlong forms, no stray bytes); None when all text is valid. 4-byte characters are valid."""
+def first_invalid_utf8(rows: bytes | memoryview, byte_columns: frozenset[int] = frozenset()) -> tuple[int, str] | None:
+    """(offset, reason) of the first byte of `rows` that is not strict UTF-8 text (surrogates, overlong forms and
+    stray bytes are not); None when all text is valid. 4-byte characters are valid. Literals with a `_binary`
+    introducer, and those of `byte_columns` (0-based positions of binary/blob columns), may hold any bytes."""
     base = 0
     view = memoryview(rows)
     while True:
@@ -181,11 +182,10 @@ def first_invalid_utf8(rows: bytes | memoryview) -> tuple[int, str] | None:
         except UnicodeDecodeError as exc:
             bad, reason = base + exc.start, exc.reason
         data = bytes(view)
-        _, _, span = position_in_rows(data, bad)
-        # Binary columns may hold any bytes: skip a `_binary '...'` literal and look further.
-        if span is None or not data.startswith(b"_binary", span[0]):
+        _, col, span = position_in_rows(data, bad)
+        if span is None or not (data.startswith(b"_binary", span[0]) or col - 1 in byte_columns):
             return bad, reason
-        base = span[1]
+        base = span[1]  # skip the byte string, look further
 
 
 def scan_one_row(buf: bytes, pos: int, first: bool) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import MySQLdb
 
-from tokyobeta_etl.contract import CONTRACT_COLUMNS, DUMP_FILES
+from tokyobeta_etl.contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES
 from tokyobeta_etl.db_session import LOCK_WAIT_TIMEOUT_ERRNO
 from tokyobeta_etl.dumps import StatementKind, read_dump
 from tokyobeta_etl.dumps.splitter import BATCH_BYTES
@@ -170,6 +170,7 @@ def _load(
         target_schema=target_schema,
         collation_shim=not server_knows_0900_collations(cur),
         required_columns=CONTRACT_COLUMNS,
+        required_types=CONTRACT_TYPES,
         max_row_bytes=packet - PACKET_MARGIN,
         max_row_reason=f"the server's max_allowed_packet is {packet:,} bytes",
         batch_bytes=min(BATCH_BYTES, (packet - PACKET_MARGIN) // 2),

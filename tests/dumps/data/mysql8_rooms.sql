@@ -69,7 +69,7 @@ DROP TABLE IF EXISTS `rooms`;
 CREATE TABLE `rooms` (
   `id` int unsigned NOT NULL,
   `apartment_id` int unsigned NOT NULL,
-  `room_number` varchar(16) NOT NULL,
+  `room_number` varchar(32) NOT NULL,
   `rent` decimal(10,0) DEFAULT NULL,
   `room_floor` int DEFAULT NULL,
   `capacity` tinyint unsigned DEFAULT NULL,
