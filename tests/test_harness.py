@@ -58,3 +58,15 @@ def test_airflow_home_is_isolated():
 
     assert os.environ["AIRFLOW_HOME"] in conf.get("database", "sql_alchemy_conn")
     assert conf.getboolean("core", "load_examples") is False
+
+
+def test_airflow_uses_the_isolated_home_not_the_users():
+    """Airflow reads its configuration once, when first imported: if anything imports it before conftest.py isolates
+    AIRFLOW_HOME, every test run shares ~/airflow/airflow.db (and parallel runs corrupt each other's DAG runs)."""
+    from airflow import settings
+    from airflow.configuration import conf
+
+    from conftest import AIRFLOW_HOME
+
+    assert str(AIRFLOW_HOME) in conf.get("database", "sql_alchemy_conn")
+    assert str(AIRFLOW_HOME) in str(settings.engine.url)  # the engine Airflow built at import time
