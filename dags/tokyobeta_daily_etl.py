@@ -38,8 +38,9 @@ check_run ─> wait_for_dumps ─┐
 
 **Guarantees.** `check_run` refuses a bad `batch_date` before anything is loaded and waits while an on-call write
 (`{config.ONCALL_WRITING_DAG_IDS[0]}`, `{config.ONCALL_WRITING_DAG_IDS[1]}`) runs. Each load streams its dump into
-`staging_load`, validates it (allowed statements only, the file's own tables, contract columns, utf8mb4, unique ids,
-non-empty, no shrink beyond `tokyobeta_max_shrink_share`) and tags it with the batch date. `publish_staging` swaps
+`staging_load`, validates it (allowed statements only, literal-only rows, the file's own tables, contract columns
+and types, strict UTF-8, unique ids, every row accounted for, non-empty, no shrink beyond `tokyobeta_max_shrink_share`,
+no more vanished ids than `tokyobeta_max_vanished_share`) and tags it with the batch date. `publish_staging` swaps
 all five tables into `staging` with one atomic RENAME; readers never see a half-loaded state, and the previous
 generation stays in `staging_prev`. A batch older than the published one is never published (its tenant snapshot
 and its date-keyed rows are still rewritten).
@@ -99,7 +100,10 @@ PARAMS = {
         description=f"KPI projection after the latest snapshot: an integer from 0 to {window.MAX_FORWARD_DAYS}.",
     ),
     "allow_shrink": Param(
-        False, type="boolean", description="Accept a table shrinking beyond tokyobeta_max_shrink_share this run."
+        False,
+        type="boolean",
+        description="Accept a table shrinking beyond tokyobeta_max_shrink_share, or losing more published ids than "
+        "tokyobeta_max_vanished_share, this run.",
     ),
 }
 

@@ -77,7 +77,9 @@ with oncall_dag(
         "check_only": Param(
             True, type="boolean", description="Validate only: staging, silver and gold stay as they are."
         ),
-        "allow_shrink": Param(False, type="boolean", description="Accept a table shrinking beyond the limit."),
+        "allow_shrink": Param(
+            False, type="boolean", description="Accept a table shrinking, or losing published ids, beyond the limits."
+        ),
     },
 ) as reload_dag:
     check_no_other_writer() >> oncall.command_task("reload", oncall.reload_callable, "Reloads the chosen dumps.")

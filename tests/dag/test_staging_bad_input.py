@@ -163,3 +163,31 @@ def test_a_real_shrink_passes_when_the_run_allows_it(published, mysql_server, s3
     run, errors = attempt(published, mysql_server, s3_client, {"rooms": rooms}, conf={"allow_shrink": True})
     assert run.state == "success", (task_states(run), errors)
     assert wh.fingerprint(mysql_server, STAGING_SCHEMAS) != published[2]
+
+
+def test_clearing_publish_alone_after_a_failed_load_publishes_nothing(published, mysql_server, s3_client):
+    """A file that forges the pipeline's batch tag and then fails: clearing only publish_staging (as an on-call
+    engineer might) must find nothing it could take for complete in the load area, and change nothing."""
+    from harness.runs import STAGING_END, fire_time
+
+    forged = f"COMMENT='tokyobeta batch={BAD}'".encode()
+    bad = published[1]["movings"].replace(b") ENGINE=InnoDB", b") ENGINE=InnoDB " + forged, 1)
+    bad = mutate.insert_before_trailer(bad, b"INSERT INTO `movings` VALUES (999999, SLEEP(1));")
+    run, errors = attempt(published, mysql_server, s3_client, {"movings": bad})
+    assert_failed_and_unchanged(run, published, mysql_server)
+    assert "SLEEP(" in one_error(errors)
+    dag = published[0]
+    staging = dag.partial_subset(task_ids_or_regex=f"^{STAGING_END}$", include_upstream=True, include_downstream=False)
+    alone = staging.partial_subset(task_ids_or_regex=f"^{STAGING_END}$", include_upstream=False)
+    rerun = alone.test(execution_date=fire_time(BAD))
+    assert task_states(rerun)["publish_staging"] == "failed"
+    assert wh.fingerprint(mysql_server, STAGING_SCHEMAS) == published[2]
+    conn = mysql_server.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute(
+            "SELECT table_name, table_comment FROM information_schema.tables WHERE table_schema = 'staging_load'"
+        )
+        assert "movings" not in dict(cur.fetchall())
+    finally:
+        conn.close()

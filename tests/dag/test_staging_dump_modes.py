@@ -39,3 +39,14 @@ def test_every_mode_publishes_the_same_tables(dag, warehouse, dump_bucket, s3_cl
     fingerprint = wh.fingerprint(warehouse, ("staging",))
     reference.setdefault("default", fingerprint)
     assert fingerprint == reference["default"], mode
+    # A --compact file has no trailer: it loads, and the audit says its completeness could not be proven.
+    from tokyobeta_etl.staging.load_dump import COMPLETE_BY_TRAILER, COMPLETENESS_NOT_PROVABLE
+
+    conn = warehouse.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT DISTINCT completeness FROM ops.load_audit WHERE batch_date = %s", (DAY,))
+        recorded = {c for (c,) in cur.fetchall()}
+    finally:
+        conn.close()
+    assert recorded == {COMPLETENESS_NOT_PROVABLE if MODES[mode].get("compact") else COMPLETE_BY_TRAILER}, mode

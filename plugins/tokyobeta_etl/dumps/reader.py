@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..contract import DUMP_FILES
 from .classify import EXECUTED_KINDS, MAX_DDL_BYTES, ClassifiedStatement, Classifier, StatementKind
-from .coltypes import BINARY, first_retyped, parse_column_type
+from .coltypes import BINARY, BIT, first_retyped, parse_column_type
 from .decompress import iter_chunks_decompressed
 from .errors import DumpStructureError, DumpSyntaxError
 from .splitter import BATCH_BYTES, DEFAULT_MAX_ROW_BYTES, InsertRows, Statement, StatementSplitter
@@ -281,7 +281,7 @@ class DumpReader:
 
 def _holds_bytes(type_text: str) -> bool:
     try:
-        return parse_column_type(type_text).family == BINARY
+        return parse_column_type(type_text).family in (BINARY, BIT)  # mariadb-dump writes bit values as raw bytes
     except ValueError:
         return False  # an unreadable type is text here; the contract type check names it where it matters
 

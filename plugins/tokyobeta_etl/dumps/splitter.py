@@ -166,8 +166,11 @@ class StatementSplitter:
                 where += f", column `{columns[col]}`"
             if "id" in columns and columns.index("id") < col:
                 where += f" (id {literals[columns.index('id')].decode('utf-8', 'replace')})"
-        after_rows = literals is None
-        if after_rows:
+        after_comma = literals is None and buf[row_start:].lstrip()[:1] == b","
+        if after_comma:
+            kind = "INSERT with a non-literal value"
+            message = f"VALUES may hold only rows of literals: found {token!r} where a row '(...)' should follow ','"
+        elif literals is None:
             kind = _clause_kind(token)
             message = (
                 f"{kind} after the rows: a dump's INSERT ends with its last row and ';' (found {token!r})"
@@ -199,7 +202,7 @@ class StatementSplitter:
         )
 
     def _insert_target(self, head: bytes) -> tuple[str | None, tuple[str, ...] | None]:
-        m = INSERT_HEAD.match(head)
+        m = INSERT_HEAD.match(head + b" ")  # the head ends at VALUES; the pattern looks one byte past it
         if m is None:
             return None, None
         names = [n.decode("utf-8", "replace") for n in IDENT.findall(m.group("ref"))]

@@ -34,7 +34,7 @@ MAX_HEAD_BYTES = 64 * 1024
 
 _STRING = rb"'[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'"
 _DQ_STRING = rb'"[^"\\]*+(?:(?:\\.|"")[^"\\]*+)*+"'
-_NUMBER = rb"-?+\d++(?:\.\d++)?+(?:[eE][-+]?+\d++)?+"
+_NUMBER = rb"-?+\d++(?:\.\d++)?+(?:[eE][-+]?+\d++)?+(?!x)"  # not the 0 of 0x..
 _HEX = rb"0x[0-9A-Fa-f]++|[Xx]'(?:[0-9A-Fa-f][0-9A-Fa-f])*+'"
 _BIT = rb"[Bb]'[01]*+'"
 _INTRODUCER = rb"_(?:" + b"|".join(sorted(c.encode() for c in ALLOWED_CHARSETS)) + rb")\s*+"
@@ -49,17 +49,18 @@ _COMMON_LITERAL = rb"(?:'[^'\\]*+(?:\\.[^'\\]*+)*+'|NULL|" + _NUMBER + rb")"
 _ROW_TIGHT = rb"\(" + _COMMON_LITERAL + rb"(?:," + _COMMON_LITERAL + rb")*+\)"
 _ROW = rb"\(\s*+" + _LITERAL + rb"(?:\s*+,\s*+" + _LITERAL + rb")*+\s*+\)"
 BATCH_ROWS = 64
-_FIRST_ROW = re.compile(rb"\s*+" + _ROW)
-_NEXT_ROW = re.compile(rb"\s*+,\s*+" + _ROW)
-_NEXT_ROWS = re.compile(rb"(?:,\n?+" + _ROW_TIGHT + rb"){%d}" % BATCH_ROWS)
+_FIRST_ROW = re.compile(rb"\s*+" + _ROW, re.S)
+_NEXT_ROW = re.compile(rb"\s*+,\s*+" + _ROW, re.S)
+_NEXT_ROWS = re.compile(rb"(?:,\n?+" + _ROW_TIGHT + rb"){%d}" % BATCH_ROWS, re.S)
 # A prefix of a literal, for telling a row cut by the end of the buffer from a row that is wrong.
 _LITERAL_PREFIX = re.compile(
     rb"(?:_[a-z0-9]*+\s*+)?+(?:'(?:[^'\\]|\\.|'')*+\\?+|\"(?:[^\"\\]|\\.|\"\")*+\\?+|[Xx]'[0-9A-Fa-f]*+|[Bb]'[01]*+"
-    rb"|0x?+[0-9A-Fa-f]*+|-?+\d*+(?:\.\d*+)?+(?:[eE][-+]?+\d*+)?+|N(?:U(?:LL?+)?+)?+)"
+    rb"|0x?+[0-9A-Fa-f]*+|-?+\d*+(?:\.\d*+)?+(?:[eE][-+]?+\d*+)?+|N(?:U(?:LL?+)?+)?+)",
+    re.S,
 )
-_ROW_PROGRESS = re.compile(rb"\s*+(?:,\s*+)?+\(\s*+(?:" + _LITERAL + rb"\s*+,\s*+)*+(?:" + _LITERAL + rb"\s*+)?+")
-_LITERAL_AT = re.compile(rb"\s*+(" + _LITERAL + rb")\s*+([,)])")
-_TOKEN = re.compile(rb"[A-Za-z_@$][\w$.@]*+(?:\s*+\()?+|`[^`]{0,40}`?|\S")
+_ROW_PROGRESS = re.compile(rb"\s*+(?:,\s*+)?+\(\s*+(?:" + _LITERAL + rb"\s*+,\s*+)*+(?:" + _LITERAL + rb"\s*+)?+", re.S)
+_LITERAL_AT = re.compile(rb"\s*+(" + _LITERAL + rb")\s*+([,)])", re.S)
+_TOKEN = re.compile(rb"\(\s*+[A-Za-z_@][\w$.@]*+|[A-Za-z_@$][\w$.@]*+(?:\s*+\()?+|`[^`]{0,40}`?|/\*|--|\S")
 
 
 def scan_rows(buf: bytes, pos: int, endpos: int, first: bool) -> tuple[int, int]:
@@ -105,6 +106,10 @@ def offending_token(buf: bytes, row_start: int) -> tuple[int, str]:
     at = progress.end() if progress is not None else row_start
     while at < len(buf) and buf[at : at + 1].isspace():
         at += 1
+    if progress is None and buf[at : at + 1] == b",":  # a comma not followed by a row: name what follows it
+        at += 1
+        while at < len(buf) and buf[at : at + 1].isspace():
+            at += 1
     m = _TOKEN.match(buf, at)
     text = m.group(0) if m else buf[at : at + 1]
     return at, text.decode("utf-8", "replace")
