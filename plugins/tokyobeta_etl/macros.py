@@ -7,7 +7,7 @@ renders its SQL (at run time, in the worker; never at DAG parse), so the rendere
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 from tokyobeta_etl import batch_date, config, db_session
 from tokyobeta_etl.contract import STAGING_TABLES
@@ -40,15 +40,29 @@ class TokyobetaMacros:
     def batch_ymd(params: dict, data_interval_end: dt.datetime) -> str:
         return batch_date.batch_ymd(params, data_interval_end)
 
+    # Staging in the wrong state is not transient (runs never overlap): fail at once with what to do, no retries.
     @staticmethod
     def publish_plan(params: dict, data_interval_end: dt.datetime) -> generations.PublishPlan:
         published, loaded = _generations()
-        return generations.plan_publish(batch_date.run_batch_date(params, data_interval_end), published, loaded)
+        with _fail_at_once():
+            return generations.plan_publish(batch_date.run_batch_date(params, data_interval_end), published, loaded)
 
     @staticmethod
     def batch_schema(params: dict, data_interval_end: dt.datetime, tables: tuple[str, ...] = ("tenants",)) -> str:
         published, loaded = _generations()
-        return generations.batch_schema(batch_date.run_batch_date(params, data_interval_end), published, loaded, tables)
+        with _fail_at_once():
+            batch = batch_date.run_batch_date(params, data_interval_end)
+            return generations.batch_schema(batch, published, loaded, tables)
+
+
+@contextmanager
+def _fail_at_once():
+    from airflow.exceptions import AirflowFailException
+
+    try:
+        yield
+    except generations.StagingStateError as err:
+        raise AirflowFailException(str(err)) from err
 
 
 USER_DEFINED_MACROS = {"tokyobeta": TokyobetaMacros()}
