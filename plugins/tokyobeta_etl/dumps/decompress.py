@@ -1,11 +1,14 @@
-"""Streaming gunzip over byte chunks, so a large .sql.gz is never held in memory."""
+"""Streaming gunzip over byte chunks, so a large .sql.gz is never held in memory; and the check that an object is
+what its name says (dumps.sniff) before any of it reaches the statement splitter."""
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Iterable, Iterator
 
-from .errors import DumpCompressionError
+from .errors import DumpCompressionError, DumpContainerError
+from .sniff import GZIP, SNIFF_BYTES, refusal, sniff
 
 # Cap on bytes produced per zlib call: a small, highly compressed chunk must not explode into one huge buffer.
 MAX_OUTPUT_PER_CALL = 4 * 1024 * 1024
@@ -15,13 +18,41 @@ _GZIP_WBITS = 16 + zlib.MAX_WBITS
 def iter_chunks_decompressed(chunks: Iterable[bytes], gzip: bool, *, file_name: str = "<dump>") -> Iterator[bytes]:
     """Yield the decompressed bytes of `chunks` (or the chunks unchanged when `gzip` is false).
 
-    Concatenated gzip members (what `cat a.gz b.gz` makes) are read as one stream and zero padding after the
-    last member is ignored, as gunzip does. A stream that ends before its gzip trailer, an empty object, or
-    bytes that are not gzip raise DumpCompressionError naming `file_name`.
+    The object's first bytes must be SQL text, or gzip data when `gzip` (it is named .sql.gz); an archive, other
+    compressed data or UTF-16 text raises DumpContainerError whatever the name, as does a gzip stream that
+    decompresses to one of those. Concatenated gzip members (what `cat a.gz b.gz` makes) are read as one stream and
+    zero padding after the last member is ignored, as gunzip does. A stream that ends before its gzip trailer, an
+    empty object, or bytes that are not gzip raise DumpCompressionError naming `file_name`.
     """
+    head, raw = peek(chunks, SNIFF_BYTES)
+    kind = sniff(head)
+    if kind is not None and not (kind == GZIP and gzip):
+        raise DumpContainerError(refusal(kind, file_name, in_gzip=False), file_name=file_name, content=kind)
     if not gzip:
-        yield from chunks
+        yield from raw
         return
+    head, out = peek(_gunzip(raw, file_name), SNIFF_BYTES)
+    if (kind := sniff(head)) is not None:
+        raise DumpContainerError(refusal(kind, file_name, in_gzip=True), file_name=file_name, content=kind)
+    yield from out
+
+
+def peek(chunks: Iterable[bytes], size: int) -> tuple[bytes, Iterator[bytes]]:
+    """The first `size` bytes of `chunks` (all of it when shorter), and an iterator over every chunk, unchanged.
+
+    Holds only the chunks those bytes span, however small the chunks are."""
+    source = iter(chunks)
+    taken: list[bytes] = []
+    parts: list[bytes] = []
+    got = 0
+    while got < size and (chunk := next(source, None)) is not None:
+        taken.append(chunk)
+        parts.append(bytes(chunk[: size - got]))
+        got += len(parts[-1])
+    return b"".join(parts), itertools.chain(taken, source)
+
+
+def _gunzip(chunks: Iterable[bytes], file_name: str) -> Iterator[bytes]:
     inflater = zlib.decompressobj(_GZIP_WBITS)
     seen_input = False
     try:
