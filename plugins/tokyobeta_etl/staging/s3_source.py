@@ -26,9 +26,12 @@ class DumpAmbiguousError(ValueError):
         return (type(self), (str(self), self.urls))
 
 
+AMBIGUITY_ADVICE = "delete the one that is not the dump (the pipeline will not guess)"
+
+
 def ambiguity(plain_url: str, gz_url: str) -> str:
     """What the load task, the dump sensor and the freshness check say when a dump exists in both forms."""
-    return f"both {plain_url} and {gz_url} exist; delete the one that is not the dump (the pipeline will not guess)"
+    return f"both {plain_url} and {gz_url} exist; {AMBIGUITY_ADVICE}"
 
 
 @dataclass(frozen=True)
