@@ -54,7 +54,10 @@ def test_moto_serves_sns_sqs_and_quicksight(moto_server):
 def test_airflow_home_is_isolated():
     import os
 
+    from airflow import settings
     from airflow.configuration import conf
 
     assert os.environ["AIRFLOW_HOME"] in conf.get("database", "sql_alchemy_conn")
+    # what the session really uses, fixed when airflow was first imported (the above reads the environment now)
+    assert os.environ["AIRFLOW_HOME"] in str(settings.engine.url)
     assert conf.getboolean("core", "load_examples") is False
