@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from tokyobeta_etl import config, db_session
 from tokyobeta_etl.batch_date import batch_date_of
+from tokyobeta_etl.staging.s3_source import AMBIGUITY_ADVICE
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,12 @@ def next_step(task_id: str, error: str) -> str:
     """What the on-call engineer should do about a failed task (README, "Operating it")."""
     if db_session.is_lock_wait_timeout(error):
         return LOCK_WAIT_STEP
+    if AMBIGUITY_ADVICE in error:  # the sensor's or a load's refusal of a dump in S3 as both .sql and .sql.gz
+        return (
+            "A dump is in S3 twice, as .sql and as .sql.gz (the error above names both objects). Ask the source "
+            "system's owner which one is the dump and delete the other, then clear the task (downstream included). "
+            "staging still holds the previous complete batch."
+        )
     if task_id == "wait_for_dumps":
         keys = re.findall(r"s3://\S+?(?=[,\s]|$)", error)
         missing = "\n".join(f"  - {k}" for k in keys) or "  (see the task log)"

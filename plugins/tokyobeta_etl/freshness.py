@@ -5,7 +5,8 @@ failed task in the DAG; exit 2 from the on-call command):
 - the daily DAG is paused (or unknown to Airflow);
 - no run of the daily DAG for the check date's batch succeeded: none at all, or one that failed or is still running;
 - the published staging tables' batch tag (staging.generations) is older than the check date, or missing;
-- silver or gold is more than CRITICAL_AFTER_DAYS old, empty or missing; a dump of the check date is not in S3.
+- silver or gold is more than CRITICAL_AFTER_DAYS old, empty or missing; a dump of the check date is not in S3, or
+  is there twice (`.sql` and `.sql.gz`).
 WARNING (one SNS message per check date, the task succeeds): silver or gold more than WARNING_AFTER_DAYS old.
 Each finding carries what to do about it. Grading is pure (the *_check(s) functions, `worst`, `summarise`); the
 readers take a DB-API connection and an S3 client, and the caller passes what Airflow's metadata says (airflow_meta).
@@ -23,6 +24,7 @@ from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
 from tokyobeta_etl.config import DAILY_DAG_ID, STAGING, TIMEZONE
 from tokyobeta_etl.contract import DUMP_FILES, STAGING_TABLES
 from tokyobeta_etl.staging import generations
+from tokyobeta_etl.staging.s3_source import ambiguity, dump_objects
 
 OK, WARNING, CRITICAL = "ok", "warning", "critical"
 WARNING_AFTER_DAYS = 1  # silver and gold older than this: warning
@@ -188,20 +190,28 @@ def daily_dag_checks(paused: bool | None, runs: list[RunInfo], today: dt.date) -
     return [pause_check(paused), daily_run_check(runs, today)]
 
 
-def dump_checks(present: dict[str, str | None], today: dt.date) -> list[Check]:
-    """present: dump stem -> the key found for the check date (None: missing)."""
+def dump_checks(present: dict[str, tuple[str, ...]], today: dt.date) -> list[Check]:
+    """present: dump stem -> the s3:// URLs of its objects for the check date (`.sql`, `.sql.gz`; none, one or both)."""
     out = []
     for stem in DUMP_FILES:
-        key = present.get(stem)
+        urls = present.get(stem, ())
         name = f"s3 dump {stem}_{today:%Y%m%d}"
-        if key is None:
+        if not urls:
             action = (
                 "The source system has not delivered it (due 05:30 JST): contact its owner. Once it is in S3, clear "
                 "wait_for_dumps of the day's run (downstream included) if it has given up."
             )
             out.append(Check(name, None, None, CRITICAL, "missing (.sql or .sql.gz)", action=action))
+        elif len(urls) > 1:
+            action = (
+                f"The day's run fails on it: {ambiguity(*urls)}. Then clear wait_for_dumps of the day's run "
+                "(downstream included)."
+            )
+            out.append(
+                Check(name, None, None, CRITICAL, f"ambiguous: {' and '.join(urls)}", f"{name} ambiguous", action)
+            )
         else:
-            out.append(Check(name, today, 0, OK, f"present: {key}"))
+            out.append(Check(name, today, 0, OK, f"present: {urls[0]}"))
     return out
 
 
@@ -246,23 +256,8 @@ def table_checks(conn, today: dt.date) -> list[Check]:
     return out
 
 
-def present_dumps(s3_client, bucket: str, prefix: str, today: dt.date) -> dict[str, str | None]:
-    from botocore.exceptions import ClientError
-
-    found: dict[str, str | None] = {}
-    for stem in DUMP_FILES:
-        found[stem] = None
-        for ext in (".sql", ".sql.gz"):
-            key = f"{prefix}{stem}_{today:%Y%m%d}{ext}"
-            try:
-                s3_client.head_object(Bucket=bucket, Key=key)
-            except ClientError as err:
-                if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                    continue
-                raise
-            found[stem] = f"s3://{bucket}/{key}"
-            break
-    return found
+def present_dumps(s3_client, bucket: str, prefix: str, today: dt.date) -> dict[str, tuple[str, ...]]:
+    return {stem: tuple(o.url for o in dump_objects(s3_client, bucket, prefix, stem, today)) for stem in DUMP_FILES}
 
 
 def run_checks(conn, s3_client, bucket: str, prefix: str, today: dt.date) -> list[Check]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pendulum
-from airflow.exceptions import AirflowSensorTimeout
+from airflow.exceptions import AirflowFailException, AirflowSensorTimeout
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
 from tokyobeta_etl import config
 from tokyobeta_etl.batch_date import run_batch_date
 from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.staging.s3_source import ambiguity
 
 
 def deadline_for(batch: dt.date, hhmm: str) -> pendulum.DateTime:
@@ -25,13 +26,20 @@ class DumpSensor(S3KeySensor):
     """S3KeySensor over the four `{prefix}{stem}_YYYYMMDD.sql*` keys (`.sql` or `.sql.gz`), in reschedule mode.
 
     Gives up at the `tokyobeta_dump_deadline_jst` Variable's time on the batch date (default 10:00 JST), failing with
-    the keys still missing, which the failure callback passes on.
+    the keys still missing, which the failure callback passes on. A dump present as both `.sql` and `.sql.gz` fails
+    it at once: waiting cannot resolve that, and the load would refuse it.
     """
 
     def poke(self, context) -> bool:
+        batch = run_batch_date(context["params"], context["data_interval_end"])
+        if pairs := self.ambiguous_keys():
+            raise AirflowFailException(
+                f"dumps for batch {batch} are ambiguous: "
+                + "; ".join(ambiguity(*(f"s3://{self.bucket_name}/{k}" for k in pair)) for pair in pairs)
+                + ". Then clear this task."
+            )
         if super().poke(context):
             return True
-        batch = run_batch_date(context["params"], context["data_interval_end"])
         deadline = deadline_for(batch, config.setting("tokyobeta_dump_deadline_jst"))
         if pendulum.now(config.TIMEZONE) >= deadline:
             missing = self.missing_keys()
@@ -42,13 +50,21 @@ class DumpSensor(S3KeySensor):
             )
         return False
 
-    def missing_keys(self) -> list[str]:
+    def found_keys(self) -> dict[str, list[str]]:
+        """Per dump (its key pattern without the `*`), which of its `.sql` and `.sql.gz` keys exist."""
         hook = self.hook
-        missing = []
+        found = {}
         for pattern in self.bucket_key:
-            if not any(hook.check_for_key(pattern[: -len("*")] + ext, self.bucket_name) for ext in ("", ".gz")):
-                missing.append(pattern[: -len("*")])
-        return missing
+            base = pattern[: -len("*")]
+            found[base] = [base + ext for ext in ("", ".gz") if hook.check_for_key(base + ext, self.bucket_name)]
+        return found
+
+    def missing_keys(self) -> list[str]:
+        return [base for base, keys in self.found_keys().items() if not keys]
+
+    def ambiguous_keys(self) -> list[tuple[str, str]]:
+        """The (`.sql`, `.sql.gz`) key pairs of the dumps present in both forms."""
+        return [(keys[0], keys[1]) for keys in self.found_keys().values() if len(keys) == 2]
 
 
 def dump_key_patterns() -> list[str]:

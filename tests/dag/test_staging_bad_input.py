@@ -2,6 +2,7 @@
 and leaves staging exactly as it was (fingerprint of every table before and after)."""
 
 import datetime as dt
+import gzip
 
 import pytest
 
@@ -120,6 +121,10 @@ def bad_cases(server, good):
         ),
         "wrong table in a file": ({"movings": good["tenants"]}, ["movings_", "tenants"]),
         "invalid utf8": ({"tenants": mutate.corrupt_utf8(good["tenants"])}, ["tenants_", "utf8"]),
+        "gzip named .sql": (
+            {"movings": gzip.compress(good["movings"])},
+            [f"movings_{BAD_YMD}.sql is gzip-compressed data, not SQL text: name it movings_{BAD_YMD}.sql.gz"],
+        ),
         "shrink beyond the threshold": (
             {"rooms": mutate.redump(server, good["rooms"], "rooms", "DELETE FROM rooms WHERE id % 2 = 0")},
             ["rooms_", "rooms", "shrink", "allow_shrink"],
@@ -137,6 +142,7 @@ def bad_cases(server, good):
         "empty table",
         "wrong table in a file",
         "invalid utf8",
+        "gzip named .sql",
         "shrink beyond the threshold",
     ],
 )
@@ -185,6 +191,23 @@ def test_missing_dump_times_out_naming_the_key(published, mysql_server, s3_clien
     assert errors == {}  # nothing was loaded at all
     alerts = [r.getMessage() for r in caplog.records if "ALERT tokyobeta" in r.getMessage()]
     assert any(f"s3://jram-gghouse/dumps/inquiries_{BAD_YMD}.sql" in a for a in alerts), alerts
+
+
+def test_a_dump_in_both_forms_fails_the_sensor_at_once_naming_both(published, mysql_server, s3_client, caplog):
+    from tokyobeta_etl.contract import DEFAULT_BUCKET
+
+    extra = f"dumps/tenants_{BAD_YMD}.sql.gz"
+    s3_client.put_object(Bucket=DEFAULT_BUCKET, Key=extra, Body=gzip.compress(published[1]["tenants"]))
+    try:
+        run, errors = attempt(published, mysql_server, s3_client, {})
+    finally:
+        s3_client.delete_object(Bucket=DEFAULT_BUCKET, Key=extra)
+    assert_failed_and_unchanged(run, published, mysql_server)
+    assert task_states(run)["wait_for_dumps"] == "failed"  # not passed on to a load that would pick the .sql
+    assert errors == {}  # nothing was loaded at all
+    both = f"both s3://{DEFAULT_BUCKET}/dumps/tenants_{BAD_YMD}.sql and s3://{DEFAULT_BUCKET}/{extra} exist"
+    alerts = [r.getMessage() for r in caplog.records if "ALERT tokyobeta" in r.getMessage()]
+    assert any(both in a and "delete the one that is not the dump" in a for a in alerts), alerts
 
 
 def test_a_real_shrink_passes_when_the_run_allows_it(published, mysql_server, s3_client):

@@ -65,6 +65,12 @@ def test_index_counts_non_empty_statements():
     assert [(s.sql, s.index) for s in stmts] == [(b"SET a=1", 0), (b"SET b=2", 1), (b"SET c=3", 2)]
 
 
+@pytest.mark.parametrize("chunk", [None, 1, 5])
+def test_runs_of_empty_statements_between_statements_are_skipped_and_lines_still_counted(chunk):
+    text = "SET a=1;" + ";\n ;;\t;" * 1000 + "\n;;-- c\nSET b=2;;;" + ";" * 5000
+    assert split(text, chunk) == [(b"SET a=1", 1), (b"SET b=2", 1003)]
+
+
 def test_statement_ending_at_end_of_file_without_newline():
     assert sqls("SET a=1;") == [b"SET a=1"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def isolate() -> Path:
+    if "airflow.settings" in sys.modules:  # too late: it would keep ~/airflow/airflow.db, shared by every session
+        raise RuntimeError("airflow was imported before the test home was isolated (a pytest plugin or ini option?)")
     home = Path(tempfile.mkdtemp(prefix="tokyobeta-airflow-"))
     os.environ.update(settings(home))
     return home

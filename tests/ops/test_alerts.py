@@ -123,6 +123,25 @@ def test_missing_dumps_alert_names_the_keys_and_the_next_step():
     assert len(alerts._subject("x" * 300)) == alerts.SUBJECT_MAX
 
 
+@pytest.mark.parametrize("task_id", ["wait_for_dumps", "load_rooms"])
+def test_a_dump_in_both_forms_alert_says_to_delete_one_not_that_dumps_are_missing(task_id):
+    from tokyobeta_etl.staging.s3_source import ambiguity
+
+    both = ambiguity("s3://jram-gghouse/dumps/rooms_20260210.sql", "s3://jram-gghouse/dumps/rooms_20260210.sql.gz")
+    err = f"dumps for batch 2026-02-10 are ambiguous: {both}. Then clear this task."
+    alert = alerts.task_failure_alert(
+        dag_id="tokyobeta_daily_etl", task_id=task_id, batch="2026-02-10", try_number=1, max_tries=1, error=err,
+        log_url="u",
+    )  # fmt: skip
+    assert f"Error:       {err}\n" in alert.body
+    assert alert.body.endswith(
+        "What to do:\nA dump is in S3 twice, as .sql and as .sql.gz (the error above names both objects). Ask the "
+        "source system's owner which one is the dump and delete the other, then clear the task (downstream "
+        "included). staging still holds the previous complete batch.\n"
+    )
+    assert "did not arrive" not in alert.body and "failed validation" not in alert.body
+
+
 def test_an_sla_miss_names_the_missed_and_the_blocking_tasks(topic):
     """The callback as Airflow's DAG processor calls it; here its message, read back from the queue."""
     from airflow import DAG

@@ -132,7 +132,7 @@ def _all_checks(*, paused=False, runs=None, staging=TODAY, silver=0, gold=0) -> 
         freshness.grade("silver.tenant_room_snapshot_daily", TODAY - dt.timedelta(days=silver), TODAY),
         freshness.grade("gold.occupancy_daily_metrics", TODAY - dt.timedelta(days=gold), TODAY),
     ]
-    dumps = freshness.dump_checks(dict.fromkeys(DUMP_FILES, "s3://b/k"), TODAY)
+    dumps = freshness.dump_checks(dict.fromkeys(DUMP_FILES, ("s3://b/k",)), TODAY)
     return freshness.daily_dag_checks(paused, [run("success")] if runs is None else runs, TODAY) + tables + dumps
 
 
@@ -166,6 +166,24 @@ def test_findings_come_worst_first_and_the_alerts_say_which_and_what_to_do():
     assert "Every check:" in lines and summary in alert.body
     warn = alerts.stale_warn_alert(check_date="2026-03-10", summary=summary, findings=findings(checks))
     assert (warn.kind, warn.subject) == ("stale_warn", "[tokyobeta] STALE DATA WARN 2026-03-10")
+
+
+def test_a_dump_in_both_forms_is_critical_and_says_to_delete_the_wrong_one():
+    from tokyobeta_etl.tasks.freshness import findings
+
+    both = ("s3://b/dumps/rooms_20260310.sql", "s3://b/dumps/rooms_20260310.sql.gz")
+    checks = {
+        c.name: c for c in freshness.dump_checks({**dict.fromkeys(DUMP_FILES, ("s3://b/k",)), "rooms": both}, TODAY)
+    }
+    rooms = checks.pop("s3 dump rooms_20260310")
+    assert {c.level for c in checks.values()} == {"ok"}
+    assert (rooms.level, rooms.headline()) == ("critical", "s3 dump rooms_20260310 ambiguous")
+    assert rooms.detail == f"ambiguous: {both[0]} and {both[1]}"
+    assert rooms.action == (
+        f"The day's run fails on it: both {both[0]} and {both[1]} exist; delete the one that is not the dump (the "
+        "pipeline will not guess). Then clear wait_for_dumps of the day's run (downstream included)."
+    )
+    assert findings([rooms]) == [(f"CRITICAL s3 dump rooms_20260310 ambiguous: {rooms.detail}", rooms.action)]
 
 
 # --- against the warehouse, S3 and the session's Airflow metadata ---------------------------------------------
@@ -279,6 +297,17 @@ def test_a_missing_dump_is_reported(checked):
     checks = checked(skip=("inquiries",))
     assert checks["s3 dump inquiries_20260310"].level == "critical"
     assert checks["s3 dump inquiries_20260310"].detail == "missing (.sql or .sql.gz)"
+
+
+def test_a_dump_in_both_forms_is_reported(checked, s3_client, dump_bucket):
+    s3_client.put_object(Bucket=dump_bucket, Key="dumps/movings_20260310.sql.gz", Body=b"\x1f\x8b")  # and the .sql
+    checks = checked()
+    movings = checks["s3 dump movings_20260310"]
+    both = " and ".join(f"s3://jram-gghouse/dumps/movings_20260310.sql{ext}" for ext in ("", ".gz"))
+    assert (movings.level, movings.detail) == ("critical", f"ambiguous: {both}")
+    assert "delete the one that is not the dump" in movings.action
+    assert freshness.worst(list(checks.values())) == "critical"
+    assert checks["s3 dump rooms_20260310"].detail == "present: s3://jram-gghouse/dumps/rooms_20260310.sql.gz"
 
 
 def test_untagged_empty_or_missing_tables_are_critical(warehouse):

@@ -5,14 +5,22 @@
         cursor.execute(stmt.sql)  # no parameters: the payload contains '%' freely
     reader.summary               # tables, columns, primary keys, settings, ...
 
-Layers, each usable alone: iter_chunks_decompressed (gzip) -> iter_statements / StatementSplitter (split) ->
-Classifier / classify_statement (validate, rewrite) -> DumpReader / read_dump (file-level structure).
+Layers, each usable alone: iter_chunks_decompressed (what the object is, dumps.sniff; gzip) -> iter_statements /
+StatementSplitter (split) -> Classifier / classify_statement (validate, rewrite) -> DumpReader / read_dump (file-level
+structure).
 """
 
 from .bench import bench_read, bench_split
 from .classify import EXECUTED_KINDS, ClassifiedStatement, Classifier, StatementKind, classify_statement
 from .decompress import iter_chunks_decompressed
-from .errors import DumpCompressionError, DumpError, DumpStructureError, DumpSyntaxError, ForbiddenStatement
+from .errors import (
+    DumpCompressionError,
+    DumpContainerError,
+    DumpError,
+    DumpStructureError,
+    DumpSyntaxError,
+    ForbiddenStatement,
+)
 from .reader import DumpReader, DumpSummary, read_dump
 from .splitter import DEFAULT_MAX_STATEMENT_BYTES, Statement, StatementSplitter, iter_statements
 
@@ -22,6 +30,7 @@ __all__ = [
     "ClassifiedStatement",
     "Classifier",
     "DumpCompressionError",
+    "DumpContainerError",
     "DumpError",
     "DumpReader",
     "DumpStructureError",

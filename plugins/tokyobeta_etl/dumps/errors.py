@@ -78,7 +78,20 @@ class DumpStructureError(DumpError):
 
 
 class DumpCompressionError(DumpError):
-    """A .gz object that is truncated or corrupt."""
+    """A .gz object that is truncated, corrupt or inflates implausibly; or an object that is not SQL text at all."""
+
+
+class DumpContainerError(DumpCompressionError):
+    """The object is an archive, other compressed data or UTF-16 text (`content`: a kind from dumps.sniff).
+
+    Its message follows the object's name: "movings_20260210.sql is a zip archive: ..."."""
+
+    def __init__(self, message: str, *, file_name: str | None = None, content: str) -> None:
+        self.content = content
+        super().__init__(message, file_name=file_name)
+
+    def _render(self) -> str:
+        return f"{self.file_name or '<dump>'} {self.message}"
 
 
 class Refused(Exception):

@@ -12,7 +12,7 @@ from tokyobeta_etl.contract import DUMP_FILES
 from tokyobeta_etl.dumps import DumpError
 from tokyobeta_etl.staging import audit, generations
 from tokyobeta_etl.staging.load_dump import COMPLETENESS_NOT_PROVABLE, StagingLoadError, load_dump
-from tokyobeta_etl.staging.s3_source import DumpMissingError, iter_object_chunks, locate_dump
+from tokyobeta_etl.staging.s3_source import DumpAmbiguousError, DumpMissingError, iter_object_chunks, locate_dump
 
 log = logging.getLogger(__name__)
 
@@ -113,5 +113,5 @@ def load_dump_task(stem: str, params: dict, data_interval_end: dt.datetime, run_
             run_id=run_id,
             try_number=ti.try_number,
         )
-    except (StagingLoadError, DumpMissingError, DumpError) as err:
+    except (StagingLoadError, DumpMissingError, DumpAmbiguousError, DumpError) as err:
         raise AirflowFailException(str(err)) from err
