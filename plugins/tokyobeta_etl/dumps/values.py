@@ -45,7 +45,8 @@ _LITERAL = (
 )
 # The fast path, a strict subset: the literals nearly every row holds, no blanks inside a row. Anything else (hex,
 # bits, introducers, doubled quotes, blanks) falls back to one row at a time with the whole grammar.
-_COMMON_LITERAL = rb"(?:'[^'\\]*+(?:\\.[^'\\]*+)*+'|NULL|" + _NUMBER + rb")"
+# (A 0x.. or an exponent stops it at the x or e, and the row is read again with the whole grammar.)
+_COMMON_LITERAL = rb"(?:'[^'\\]*+(?:\\.[^'\\]*+)*+'|NULL|-?+\d++(?:\.\d++)?+)"
 _ROW_TIGHT = rb"\(" + _COMMON_LITERAL + rb"(?:," + _COMMON_LITERAL + rb")*+\)"
 _ROW = rb"\(\s*+" + _LITERAL + rb"(?:\s*+,\s*+" + _LITERAL + rb")*+\s*+\)"
 BATCH_ROWS = 64
