@@ -423,3 +423,23 @@ def test_truncated_random_dumps_never_yield_a_partial_statement(seed):
         except DumpSyntaxError:
             continue
         assert got == full[: len(got)]
+
+
+def test_the_skip_pattern_and_the_version_rule_agree_on_every_version():
+    """Between statements a version comment that is not code is skipped in one regex call; that pattern and
+    version_comment_is_code are the same rule written twice, so they must agree everywhere."""
+    from tokyobeta_etl.dumps.splitter import _SKIP, version_comment_is_code
+
+    versions = [*range(0, 1_000_000, 997), 80099, 80100, 99999, 101199, 101200, 999999, 8010, 1]
+    for v in versions:
+        for marker in (f"/*!{v:05d}", f"/*!{v:06d}", f"/*M!{v:05d}", f"/*M!{v:06d}", f"/*!{v}", f"/*M!{v}"):
+            comment = marker.encode() + b" SET a=1 */"
+            skipped = _SKIP.match(comment).end() == len(comment)
+            assert skipped == (not version_comment_is_code(comment[:12])), marker
+
+
+def test_floods_of_comments_and_empty_statements_between_statements_cost_no_python_loop():
+    """Each of these 8 MiB floods is one regex call per buffer: the statements around them come out unchanged."""
+    for unit in (b";", b"/**/", b"/*!99999 x*/", b"/*M!999999 x*/", b"#\n", b"-- x\n", b"\r\n", b" \t"):
+        data = b"SET a=1;\n" + unit * (8 * 1024 * 1024 // len(unit)) + b"\nSET b=2;\n"
+        assert sqls(data) == [b"SET a=1", b"SET b=2"], unit

@@ -56,11 +56,37 @@ _SPAN = re.compile(
     re.S,
 )
 _WS = re.compile(rb"[ \t\r\n\f\v]*")
+
+
 # Between statements, in one C call: blanks, empty statements, plain /* */ comments and complete line comments
 # (the last line comment is captured: it may be the dump's trailer). Bare CRs stop it (see _cr_only).
+def _digits_above(limit: int, width: int) -> bytes:
+    """A regex alternation matching exactly the `width`-digit strings whose value is greater than `limit`."""
+    text = str(limit).zfill(width)
+    alternatives = [text[:i] + f"[{int(d) + 1}-9]" + r"\d" * (width - i - 1) for i, d in enumerate(text) if d != "9"]
+    return "|".join(alternatives).encode() if len(text) == width else b"(?!)"
+
+
+# A version comment that is not code (version_comment_is_code, written as a pattern): `/*!` with 6 digits, or 5
+# not followed by a sixth, above MYSQL_EXECUTED_MAX_VERSION; `/*M!` likewise above MARIADB_EXECUTED_MAX_VERSION.
+_NOT_CODE_VERSION = (
+    rb"(?:!(?:"
+    + _digits_above(MYSQL_EXECUTED_MAX_VERSION, 6)
+    + rb"|(?:"
+    + _digits_above(MYSQL_EXECUTED_MAX_VERSION, 5)
+    + rb")(?!\d))|M!(?:"
+    + _digits_above(MARIADB_EXECUTED_MAX_VERSION, 6)
+    + rb"|(?:"
+    + _digits_above(MARIADB_EXECUTED_MAX_VERSION, 5)
+    + rb")(?!\d)))"
+)
+_BLOCK_REST = rb"[^*]*+\*++(?:[^/*][^*]*+\*++)*+/"
 _SKIP = re.compile(
-    rb"(?:[ \t\n\f\v;]++|\r\n|/\*(?![!]|M!)[^*]*+\*++(?:[^/*][^*]*+\*++)*+/"
-    rb"|(?P<line>(?:#|--(?=[\x00-\x20]))[^\n\r]*+)\r?\n)*+"
+    rb"(?:[ \t\n\f\v;]++|\r\n|/\*(?:(?![!]|M!)|"
+    + _NOT_CODE_VERSION
+    + rb")"
+    + _BLOCK_REST
+    + rb"|(?P<line>(?:#|--(?=[\x00-\x20]))[^\n\r]*+)\r?\n)*+"
 )
 _VERSION_COMMENT = re.compile(rb"/\*(M?)!(\d{5,6})?")
 _DELIMITER = re.compile(rb"delimiter\s", re.I)
