@@ -118,14 +118,6 @@ def source(mysql_server):
     mysql_server.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
-@pytest.fixture
-def etl_conn(mysql_server, etl_user, warehouse):
-    conn = mysql_server.connect(user=etl_user.user, password=etl_user.password)
-    conn.cursor().execute("CREATE DATABASE IF NOT EXISTS staging_load")
-    yield conn
-    conn.close()
-
-
 def load(conn, data: bytes, gz: bool):
     # Odd chunk sizes: rows and literals are cut at arbitrary bytes.
     return load_dump(

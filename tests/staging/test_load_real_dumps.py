@@ -17,14 +17,6 @@ def source(mysql_server):
     return create_source(mysql_server, "gghouse_src")
 
 
-@pytest.fixture
-def etl_conn(mysql_server, etl_user, warehouse):
-    conn = mysql_server.connect(user=etl_user.user, password=etl_user.password)
-    conn.cursor().execute("CREATE DATABASE IF NOT EXISTS staging_load")
-    yield conn
-    conn.close()
-
-
 def rows_of(server, schema, table):
     conn = server.connect(schema)
     try:
