@@ -154,6 +154,8 @@ def incompatibility(found: ColumnType | str, expected: ColumnType | str) -> str 
         if OTHER in (got.family, want.family):
             return f"{got.label} is not {want.label}"
         return f"{got.label} is {_FAMILY_NAMES[got.family]}, not {_FAMILY_NAMES[want.family]}"
+    if want.family in _NUMERIC and got.unsigned and not want.unsigned:  # every numeric family: negatives lost
+        return f"{got.label} cannot hold the negative values of {want.label}"
     return _NARROWING[want.family](got, want)
 
 
@@ -276,16 +278,7 @@ def _number(tok: Token, text: str) -> int:
     return int(tok.text)
 
 
-def _signedness(got: ColumnType, want: ColumnType) -> str | None:
-    if got.unsigned and not want.unsigned:
-        return f"{got.label} cannot hold the negative values of {want.label}"
-    return None
-
-
 def _integer(got: ColumnType, want: ColumnType) -> str | None:
-    reason = _signedness(got, want)
-    if reason:
-        return reason
     if want.unsigned and not got.unsigned:  # a signed type holds the unsigned range only from the next width up
         if got.width <= want.width:
             return f"{got.label} is signed: it cannot hold the upper half of {want.label}"
@@ -295,9 +288,6 @@ def _integer(got: ColumnType, want: ColumnType) -> str | None:
 
 
 def _decimal(got: ColumnType, want: ColumnType) -> str | None:
-    reason = _signedness(got, want)
-    if reason:
-        return reason
     got_digits, want_digits = got.precision - got.scale, want.precision - want.scale
     if got_digits < want_digits:
         return f"{got.label} keeps {got_digits} integer digits, fewer than the {want_digits} of {want.label}"
@@ -307,9 +297,6 @@ def _decimal(got: ColumnType, want: ColumnType) -> str | None:
 
 
 def _float(got: ColumnType, want: ColumnType) -> str | None:
-    reason = _signedness(got, want)
-    if reason:
-        return reason
     return f"{got.label} is narrower than {want.label}" if got.width < want.width else None
 
 
@@ -341,6 +328,7 @@ def _same(got: ColumnType, want: ColumnType) -> str | None:
     return None if (got.name, got.members) == (want.name, want.members) else f"{got.label} is not {want.label}"
 
 
+_NUMERIC = frozenset({INTEGER, DECIMAL, FLOAT})
 _NARROWING = {
     INTEGER: _integer,
     DECIMAL: _decimal,
