@@ -272,26 +272,21 @@ def test_crlf_line_endings_load(loader, good):
 # --- typed contract columns ---------------------------------------------------------------------------------------
 
 
-def test_a_retyped_integer_column_is_refused_before_a_row_is_loaded(loader, good, mysql_server):
+@pytest.mark.parametrize(
+    ("stem", "retype", "value", "found", "expected"),
+    [
+        ("tenants", "status varchar(32) NOT NULL", "status = 'abc'", "column `status` is varchar(32)", "int unsigned"),
+        ("movings", "movein_date varchar(16)", "movein_date = 'soon'", "column `movein_date` is varchar(16)", "date"),
+    ],
+    ids=["integer", "date"],
+)
+def test_a_retyped_column_is_refused_before_a_row_is_loaded(
+    loader, good, mysql_server, stem, retype, value, found, expected
+):
     bad = redump(
-        mysql_server,
-        good["tenants"],
-        "tenants",
-        "ALTER TABLE tenants MODIFY status varchar(32) NOT NULL",
-        "UPDATE tenants SET status = 'abc' WHERE id = 1",
+        mysql_server, good[stem], stem, f"ALTER TABLE {stem} MODIFY {retype}", f"UPDATE {stem} SET {value} WHERE id = 1"
     )
-    refused(loader, "tenants", bad, DumpStructureError, "column `status` is varchar(32)", "int unsigned")
-
-
-def test_a_retyped_date_column_is_refused(loader, good, mysql_server):
-    bad = redump(
-        mysql_server,
-        good["movings"],
-        "movings",
-        "ALTER TABLE movings MODIFY movein_date varchar(16)",
-        "UPDATE movings SET movein_date = 'soon' WHERE id = 1",
-    )
-    refused(loader, "movings", bad, DumpStructureError, "column `movein_date` is varchar(16)", "date")
+    refused(loader, stem, bad, DumpStructureError, found, expected)
 
 
 def test_a_widened_column_still_loads(loader, good, mysql_server):
