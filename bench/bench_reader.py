@@ -1,6 +1,6 @@
 """Benchmark: the dump reader's cost per input byte, on simulated dumps and on hostile inputs.
 
-1. Throughput (MB/s, best of N) of `tokyobeta_etl.dumps.bench_read` and `bench_split` on the movings and tenants
+1. Throughput (MB/s, best of N) of `reader_throughput.bench_read` and `bench_split` on the movings and tenants
    dumps of one simulated day at --scale 4 (about 20 MB each).
 2. Time and peak memory of `read_dump` over hostile inputs, each in a fresh child process streaming the file from
    disk in 1 MiB chunks: a normal movings dump (baseline), one ~200 MB extended INSERT, 40 MiB of empty `/**/`
@@ -118,7 +118,7 @@ def run_child(spec: dict) -> dict:
 
 
 def simulate_day(directory: Path) -> dict[str, Path]:
-    from tokyobeta_etl.sim import DirectorySink, simulate
+    from tokyobeta_sim import DirectorySink, simulate
 
     for _ in simulate(BATCH, 1, sink=DirectorySink(directory), seed=0, scale=SCALE):  # a generator: drive it
         pass
@@ -226,7 +226,7 @@ def build_inputs(parts: DumpParts, sim_movings: Path, directory: Path) -> dict[s
 
 
 def throughput(files: dict[str, Path], repeat: int) -> dict:
-    from tokyobeta_etl.dumps import bench_read, bench_split
+    from reader_throughput import bench_read, bench_split
 
     out = {}
     for stem, path in files.items():

@@ -31,7 +31,7 @@ from harness import airflow_cluster, moto_server, mysql_server, warehouse  # noq
 from harness.dbt_runner import DbtRunner  # noqa: E402
 from harness.runs import fire_time  # noqa: E402
 from tokyobeta_etl.batch_date import logical_date_for_batch  # noqa: E402
-from tokyobeta_etl.contract import DEFAULT_BUCKET  # noqa: E402
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET  # noqa: E402
 
 BATCH = dt.date(2026, 2, 10)
 DAILY = REPO / "dags" / "tokyobeta_daily_etl.py"
@@ -170,7 +170,7 @@ def main() -> int:
         client.create_bucket(
             Bucket=DEFAULT_BUCKET, CreateBucketConfiguration={"LocationConstraint": moto_server.REGION}
         )
-        from tokyobeta_etl.sim import S3Sink, simulate
+        from tokyobeta_sim import S3Sink, simulate
 
         list(simulate(BATCH, 1, sink=S3Sink(DEFAULT_BUCKET, client=client), seed=1, scale=args.scale))
         cluster = airflow_cluster.start(

@@ -21,13 +21,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
 from harness import airflow_env, moto_server, mysql_server, warehouse  # noqa: E402
-from tokyobeta_etl.contract import DEFAULT_BUCKET, DUMP_FILES  # noqa: E402
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET, DUMP_FILES  # noqa: E402
 
 BATCH = dt.date(2026, 2, 10)
 
 
 def simulate_day(directory: Path, scale: float) -> dict:
-    from tokyobeta_etl.sim import DirectorySink, simulate
+    from tokyobeta_sim import DirectorySink, simulate
 
     (day,) = simulate(BATCH, 1, sink=DirectorySink(directory), seed=1, scale=scale)
     return day.truth
@@ -58,8 +58,8 @@ def child_load(source: str) -> None:
     """
     from airflow.providers.mysql.hooks.mysql import MySqlHook
 
-    from tokyobeta_etl.staging.load_dump import load_dump
-    from tokyobeta_etl.staging.load_task import load_dump_to_load_area
+    from tokyobeta_etl.loading.load_dump import load_dump
+    from tokyobeta_etl.loading.load_task import load_dump_to_load_area
 
     base = vm_hwm_kib()
     started = time.monotonic()

@@ -11,12 +11,12 @@ from airflow.models.param import Param
 from tokyobeta_etl import alerts, config
 from tokyobeta_etl.batch_date import BATCH_DATE_PARAM
 from tokyobeta_etl.kpi import window
-from tokyobeta_etl.macros import USER_DEFINED_MACROS
-from tokyobeta_etl.tasks.dbt_layers import dbt_layer
-from tokyobeta_etl.tasks.guards import check_run
-from tokyobeta_etl.tasks.kpi import occupancy_kpis
-from tokyobeta_etl.tasks.quicksight import quicksight_refresh
-from tokyobeta_etl.tasks.staging import create_schemas, load_dumps, publish_staging, snapshot_tenants, wait_for_dumps
+from tokyobeta_etl.operators.dbt_layers import dbt_layer
+from tokyobeta_etl.operators.guards import check_run
+from tokyobeta_etl.operators.kpi import occupancy_kpis
+from tokyobeta_etl.operators.loads import create_schemas, load_dumps, publish_staging, snapshot_tenants, wait_for_dumps
+from tokyobeta_etl.operators.quicksight import quicksight_refresh
+from tokyobeta_etl.template_macros import USER_DEFINED_MACROS
 
 DOC_MD = f"""
 ### Tokyo Beta daily ETL

@@ -8,8 +8,8 @@ from airflow import DAG
 
 from tokyobeta_etl import alerts, config
 from tokyobeta_etl.freshness import CRITICAL_AFTER_DAYS, WARNING_AFTER_DAYS, days_text
-from tokyobeta_etl.macros import USER_DEFINED_MACROS
-from tokyobeta_etl.tasks.freshness import freshness_check
+from tokyobeta_etl.operators.freshness import freshness_check
+from tokyobeta_etl.template_macros import USER_DEFINED_MACROS
 
 DOC_MD = f"""
 ### Tokyo Beta freshness check

@@ -13,9 +13,9 @@ from airflow import DAG
 from airflow.models.param import Param
 
 from tokyobeta_etl import alerts, config
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.tasks import oncall
-from tokyobeta_etl.tasks.guards import check_no_other_writer
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_etl.operators import oncall
+from tokyobeta_etl.operators.guards import check_no_other_writer
 
 DATE_FIELD = {"type": ["null", "string"], "format": "date"}
 WHERE = "Find the output in the Grid view: the task's Logs tab."

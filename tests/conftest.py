@@ -86,7 +86,7 @@ def warehouse(mysql_server, etl_user):
 @pytest.fixture
 def dump_bucket(moto_server, s3_client):
     """The contract's default bucket, empty."""
-    from tokyobeta_etl.contract import DEFAULT_BUCKET
+    from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
     moto_server.reset()
     s3_client.create_bucket(Bucket=DEFAULT_BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})

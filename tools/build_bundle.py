@@ -27,8 +27,6 @@ DAG_FILES = (
     "tokyobeta_run_duration_check.py",
 )
 PACKAGE = "tokyobeta_etl"
-# The source-system simulator writes test and demo data; nothing the DAGs run imports it.
-PACKAGE_EXCLUDED = ("sim",)
 # Never shipped from include/: caches, dbt's run artefacts and logs (target/ is added back as its manifest only),
 # the local/test dbt profile (Cosmos builds the profile from the Airflow connection) and tool dotfiles.
 INCLUDE_IGNORED = ("__pycache__", "*.pyc", "target", "logs", "dbt_packages", "profiles.yml", ".*")
@@ -69,7 +67,7 @@ def _plugins_zip(path: Path) -> None:
     files = [plugins / ".airflowignore"]
     for file in sorted((plugins / PACKAGE).rglob("*")):
         parts = file.relative_to(plugins / PACKAGE).parts
-        if file.is_file() and parts[0] not in PACKAGE_EXCLUDED and "__pycache__" not in parts and file.suffix != ".pyc":
+        if file.is_file() and "__pycache__" not in parts and file.suffix != ".pyc":
             files.append(file)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for file in files:

@@ -23,8 +23,8 @@ sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
 from harness import airflow_env, moto_server, mysql_server, postgres_server, warehouse  # noqa: E402
 from tokyobeta_etl.batch_date import logical_date_for_batch  # noqa: E402
-from tokyobeta_etl.contract import DEFAULT_BUCKET, STAGING_TABLES  # noqa: E402
-from tokyobeta_etl.sim import S3Sink, simulate  # noqa: E402
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET, STAGING_TABLES  # noqa: E402
+from tokyobeta_sim import S3Sink, simulate  # noqa: E402
 
 DEMO = REPO / ".demo"
 

@@ -10,7 +10,7 @@ It reads its targets from the environment the Airflow containers get, so it prep
   endpoint_url (moto), in its region_name;
 - SNS: the alert topic AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN (skipped when unset: alerts are then only logged);
 - the dumps of the last --days batch dates up to --end (default: today JST), written by the source simulator
-  (tokyobeta_etl.sim) under the Variable tokyobeta_dump_prefix (default dumps/), with its truth_YYYYMMDD.json.
+  (tokyobeta_sim) under the Variable tokyobeta_dump_prefix (default dumps/), with its truth_YYYYMMDD.json.
   The simulated source starts at --history-start (the daily DAG's start date) whatever the window, so a date's
   dumps are the same on every run and the next day's continue the same history, as the real source's do.
 
@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "plugins"))
 from tokyobeta_etl import config  # noqa: E402
 from tokyobeta_etl.admin import render_grants, split_sql  # noqa: E402
 from tokyobeta_etl.batch_date import logical_date_for_batch  # noqa: E402
-from tokyobeta_etl.contract import DUMP_FILES  # noqa: E402
+from tokyobeta_etl.data_contract import DUMP_FILES  # noqa: E402
 
 GRANTS = REPO / "include" / "sql" / "admin" / "grants.sql"
 ADMIN_URL_ENV = "TOKYOBETA_LOCAL_MYSQL_ADMIN_URL"
@@ -284,7 +284,7 @@ class UnchangedSkippingS3Sink:
 
 
 def simulate_dumps(t: Targets, s3, args: argparse.Namespace) -> list[dt.date]:
-    from tokyobeta_etl.sim import simulate
+    from tokyobeta_sim import simulate
 
     first = args.end - dt.timedelta(days=args.days - 1)
     sink = UnchangedSkippingS3Sink(s3, t.bucket, t.prefix)

@@ -12,11 +12,11 @@ from airflow import DAG
 from cosmos.constants import ExecutionMode, TestBehavior, TestIndirectSelection
 
 from tokyobeta_etl import config
-from tokyobeta_etl.macros import USER_DEFINED_MACROS
-from tokyobeta_etl.tasks.dbt_layers import SHIPPED, DbtExecution, dbt_layer
+from tokyobeta_etl.operators.dbt_layers import DEPLOYED_EXECUTION, DbtExecution, dbt_layer
+from tokyobeta_etl.template_macros import USER_DEFINED_MACROS
 
 SETUPS = {
-    "shipped": SHIPPED,
+    "shipped": DEPLOYED_EXECUTION,
     # Cosmos' defaults for everything but what this environment needs (executable, profile, manifest).
     "cosmos_default": DbtExecution(
         mode=ExecutionMode.LOCAL,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from tokyobeta_etl import config, db_session
 from tokyobeta_etl.batch_date import batch_date_of
-from tokyobeta_etl.staging.s3_source import AMBIGUITY_ADVICE
+from tokyobeta_etl.loading.s3_source import AMBIGUITY_ADVICE
 
 log = logging.getLogger(__name__)
 

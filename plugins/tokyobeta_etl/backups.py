@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from tokyobeta_etl import config
-from tokyobeta_etl.staging.generations import parse_tag
+from tokyobeta_etl.loading.generations import parse_tag
 
 MAX_IDENTIFIER = 64  # MySQL's (and MariaDB's) limit on a table name
 FILLING = "new"  # suffix of a copy being filled (macros/backups.sql uses the same): never a batch, never listed

@@ -9,7 +9,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from tokyobeta_etl.contract import DEFAULT_BUCKET, DEFAULT_PREFIX
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET, DEFAULT_PREFIX
 
 MYSQL_CONN_ID = "tokyobeta_aurora"
 AWS_CONN_ID = "aws_default"

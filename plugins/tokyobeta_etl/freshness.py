@@ -22,9 +22,9 @@ import pendulum
 from tokyobeta_etl.airflow_meta import RunInfo
 from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
 from tokyobeta_etl.config import DAILY_DAG_ID, STAGING, TIMEZONE
-from tokyobeta_etl.contract import DUMP_FILES, STAGING_TABLES
-from tokyobeta_etl.staging import generations
-from tokyobeta_etl.staging.s3_source import ambiguity, dump_objects
+from tokyobeta_etl.data_contract import DUMP_FILES, STAGING_TABLES
+from tokyobeta_etl.loading import generations
+from tokyobeta_etl.loading.s3_source import ambiguity, dump_objects
 
 OK, WARNING, CRITICAL = "ok", "warning", "critical"
 WARNING_AFTER_DAYS = 1  # silver and gold older than this: warning

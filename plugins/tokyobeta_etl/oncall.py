@@ -13,7 +13,7 @@ import sys
 
 from tokyobeta_etl import oncall_reports
 from tokyobeta_etl.batch_date import today_jst
-from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.data_contract import DUMP_FILES
 
 
 def _print(report) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tokyobeta_etl.contract import STAGING_TABLES
-from tokyobeta_etl.staging import generations
+from tokyobeta_etl.data_contract import STAGING_TABLES
+from tokyobeta_etl.loading import generations
 
 
 @dataclass(frozen=True)

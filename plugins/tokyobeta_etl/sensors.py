@@ -10,8 +10,8 @@ from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
 from tokyobeta_etl import config
 from tokyobeta_etl.batch_date import run_batch_date
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.staging.s3_source import ambiguity
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_etl.loading.s3_source import ambiguity
 
 
 def deadline_for(batch: dt.date, hhmm: str) -> pendulum.DateTime:

@@ -20,7 +20,7 @@ from harness.dbt_runner import DbtResult, query
 from harness.kpi_oracle import run as oracle_run
 from harness.runs import fire_time
 from tokyobeta_etl.batch_date import logical_date_for_batch
-from tokyobeta_etl.contract import DEFAULT_BUCKET
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
 pytestmark = pytest.mark.slow
 
@@ -57,8 +57,8 @@ def clear(cluster, day: dt.date, *task_regex: str) -> None:
 
 def hold_back(s3, day: dt.date, stem: str) -> tuple[str, bytes]:
     """Take one simulated dump out of the bucket: it is late."""
-    from tokyobeta_etl.sim import DumpOptions
-    from tokyobeta_etl.sim.engine import file_name
+    from tokyobeta_sim import DumpOptions
+    from tokyobeta_sim.engine import file_name
 
     key = f"dumps/{file_name(stem, day, DumpOptions())}"
     body = s3.get_object(Bucket=DEFAULT_BUCKET, Key=key)["Body"].read()

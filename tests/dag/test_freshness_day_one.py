@@ -26,8 +26,8 @@ from harness import warehouse as wh
 from harness.dbt_runner import empty_warehouse
 from tokyobeta_etl.batch_date import today_jst
 from tokyobeta_etl.config import DAILY_DAG_ID, FRESHNESS_DAG_ID
-from tokyobeta_etl.contract import DEFAULT_BUCKET, DUMP_FILES, STAGING_TABLES
-from tokyobeta_etl.staging.generations import batch_tag
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET, DUMP_FILES, STAGING_TABLES
+from tokyobeta_etl.loading.generations import batch_tag
 
 pytestmark = pytest.mark.slow
 

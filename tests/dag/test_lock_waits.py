@@ -32,7 +32,7 @@ SLACK = 40
 def clean_day(mysql_server, moto_server, airflow_env, etl_user):
     import os
 
-    from tokyobeta_etl.contract import DEFAULT_BUCKET
+    from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
     os.environ["AIRFLOW_VAR_TOKYOBETA_LOCK_WAIT_SECONDS"] = str(WAIT)
     wh.reset(mysql_server)

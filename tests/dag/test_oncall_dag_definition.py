@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tokyobeta_etl import alerts, config
-from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.data_contract import DUMP_FILES
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 COMMANDS = {

@@ -26,8 +26,8 @@ from harness import moto_server as mt
 from harness import warehouse as wh
 from harness.runs import latest_fire_time, simulate_to_s3
 from tokyobeta_etl.batch_date import batch_date_of, logical_date_for_batch, today_jst
-from tokyobeta_etl.contract import DEFAULT_BUCKET, STAGING_TABLES
-from tokyobeta_etl.staging import generations
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET, STAGING_TABLES
+from tokyobeta_etl.loading import generations
 
 pytestmark = pytest.mark.slow
 

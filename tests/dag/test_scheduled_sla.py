@@ -21,7 +21,7 @@ from harness import moto_server as mt
 from harness import warehouse as wh
 from harness.runs import latest_fire_time
 from tokyobeta_etl.batch_date import batch_date_of, logical_date_for_batch
-from tokyobeta_etl.contract import DEFAULT_BUCKET
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
 pytestmark = pytest.mark.slow
 

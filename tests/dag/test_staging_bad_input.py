@@ -19,7 +19,7 @@ STAGING_SCHEMAS = ("staging", "staging_prev")
 def published(airflow_env, mysql_server, moto_server):
     """GOOD published through the DAG; BAD's good dumps kept in memory for each test to spoil one of them."""
     from harness import warehouse
-    from tokyobeta_etl.contract import DEFAULT_BUCKET
+    from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
     warehouse.reset(mysql_server)
     moto_server.reset()
@@ -38,7 +38,7 @@ def published(airflow_env, mysql_server, moto_server):
 
 def attempt(published, mysql_server, s3_client, replace: dict[str, bytes | None], conf=None):
     """Upload BAD's dumps with `replace` applied (None deletes a dump), run BAD, return (run, audit errors)."""
-    from tokyobeta_etl.contract import DEFAULT_BUCKET
+    from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
     dag, good_next, _ = published
     for stem, data in {**good_next, **replace}.items():
@@ -194,7 +194,7 @@ def test_missing_dump_times_out_naming_the_key(published, mysql_server, s3_clien
 
 
 def test_a_dump_in_both_forms_fails_the_sensor_at_once_naming_both(published, mysql_server, s3_client, caplog):
-    from tokyobeta_etl.contract import DEFAULT_BUCKET
+    from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
     extra = f"dumps/tenants_{BAD_YMD}.sql.gz"
     s3_client.put_object(Bucket=DEFAULT_BUCKET, Key=extra, Body=gzip.compress(published[1]["tenants"]))

@@ -40,7 +40,7 @@ def test_every_mode_publishes_the_same_tables(dag, warehouse, dump_bucket, s3_cl
     reference.setdefault("default", fingerprint)
     assert fingerprint == reference["default"], mode
     # A --compact file has no trailer: it loads, and the audit says its completeness could not be proven.
-    from tokyobeta_etl.staging.load_dump import COMPLETE_BY_TRAILER, COMPLETENESS_NOT_PROVABLE
+    from tokyobeta_etl.loading.load_dump import COMPLETE_BY_TRAILER, COMPLETENESS_NOT_PROVABLE
 
     conn = warehouse.connect()
     try:

@@ -26,7 +26,7 @@ from harness import airflow_env
 from harness import moto_server as mt
 from harness import warehouse as wh
 from harness.runs import REPO, fire_time, simulate_to_s3
-from tokyobeta_etl.contract import DEFAULT_BUCKET
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET
 
 pytestmark = pytest.mark.slow
 
@@ -242,14 +242,14 @@ def test_the_bundle_has_the_mwaa_layout(deployed):
 def test_plugins_zip_holds_the_package_at_its_root(deployed):
     names = zipfile.ZipFile(deployed.bundle / "plugins.zip").namelist()
     assert ".airflowignore" in names  # the plugins manager must not execute the package's modules
-    assert "tokyobeta_etl/__init__.py" in names and "tokyobeta_etl/tasks/dbt_layers.py" in names
+    assert "tokyobeta_etl/__init__.py" in names and "tokyobeta_etl/operators/dbt_layers.py" in names
     assert all(name == ".airflowignore" or name.startswith("tokyobeta_etl/") for name in names)
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
-    assert not [name for name in names if name.startswith("tokyobeta_etl/sim/")]  # test and demo data only
+    assert not [name for name in names if name.startswith("tokyobeta_sim/")]  # test and demo data only
     repo_modules = {
         p.relative_to(REPO / "plugins").as_posix()
         for p in (REPO / "plugins" / "tokyobeta_etl").rglob("*.py")
-        if "__pycache__" not in p.parts and "sim" not in p.parts
+        if "__pycache__" not in p.parts
     }
     assert repo_modules <= set(names)
 

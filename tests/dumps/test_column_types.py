@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness import dumpmaker
-from tokyobeta_etl.contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES, STAGING_TABLES
+from tokyobeta_etl.data_contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES, STAGING_TABLES
 from tokyobeta_etl.dumps import Classifier, DumpStructureError, StatementKind, iter_statements, read_dump
 from tokyobeta_etl.dumps.coltypes import (
     BINARY,
@@ -27,8 +27,8 @@ from tokyobeta_etl.dumps.coltypes import (
     incompatibility,
     parse_column_type,
 )
-from tokyobeta_etl.sim.dumpformat import DumpOptions, render_dump
-from tokyobeta_etl.sim.schema import TABLES
+from tokyobeta_sim.dumpformat import DumpOptions, render_dump
+from tokyobeta_sim.schema import TABLES
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE_SCHEMA = REPO / "docs" / "contract" / "source_schema.sql"

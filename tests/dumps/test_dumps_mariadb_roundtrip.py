@@ -16,7 +16,7 @@ import subprocess
 import MySQLdb
 import pytest
 
-from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.data_contract import DUMP_FILES
 from tokyobeta_etl.dumps import ForbiddenStatement, StatementKind, read_dump
 
 LOADER_SESSION = (

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from tokyobeta_etl.contract import CONTRACT_COLUMNS
+from tokyobeta_etl.data_contract import CONTRACT_COLUMNS
 from tokyobeta_etl.dumps import (
     DumpCompressionError,
     DumpError,

@@ -11,7 +11,7 @@ import secrets
 import pytest
 
 from harness import dumpmaker, mutate
-from tokyobeta_etl.contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES
+from tokyobeta_etl.data_contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES
 from tokyobeta_etl.dumps import DumpStructureError, StatementKind, read_dump
 
 CONTRACT = {"required_columns": CONTRACT_COLUMNS, "required_types": CONTRACT_TYPES}

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from tokyobeta_etl.contract import DEFAULT_BUCKET, DUMP_FILES, MOVEIN_STATUSES
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET, DUMP_FILES, MOVEIN_STATUSES
 
 from . import warehouse as wh
 from .dbt_runner import query
@@ -51,8 +51,8 @@ class Marts:
 def simulate_week(s3, day1: dt.date = DAY1, days: int = DAYS) -> Week:
     """The week's dumps into S3 (as harness.runs.simulate_to_s3 writes them), its truth, and every tenant's
     (status, contract_type) on each dump date straight from the simulator's state."""
-    from tokyobeta_etl.sim import DumpOptions, S3Sink, Simulator
-    from tokyobeta_etl.sim.engine import file_name
+    from tokyobeta_sim import DumpOptions, S3Sink, Simulator
+    from tokyobeta_sim.engine import file_name
 
     sink, options = S3Sink(DEFAULT_BUCKET, "dumps/", client=s3), DumpOptions()
     sim = Simulator(day1, seed=SEED, scale=SCALE)

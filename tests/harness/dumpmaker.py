@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.data_contract import DUMP_FILES
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE_DDL = REPO / "docs" / "contract" / "source_schema.sql"

@@ -59,7 +59,7 @@ def simulate_to_s3(
     prefix: str = "dumps/",
     **options,
 ):
-    from tokyobeta_etl.sim import DumpOptions, S3Sink, simulate
+    from tokyobeta_sim import DumpOptions, S3Sink, simulate
 
     return list(
         simulate(

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from tokyobeta_etl.contract import DEFAULT_BUCKET, DEFAULT_PREFIX
+from tokyobeta_etl.data_contract import DEFAULT_BUCKET, DEFAULT_PREFIX
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yaml"

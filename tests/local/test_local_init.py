@@ -18,8 +18,8 @@ import pytest
 from harness import airflow_env
 from harness import moto_server as mt
 from tokyobeta_etl.admin import render_grants, split_sql
-from tokyobeta_etl.contract import DEFAULT_PREFIX, DUMP_FILES, dump_key
-from tokyobeta_etl.sim import DirectorySink, simulate
+from tokyobeta_etl.data_contract import DEFAULT_PREFIX, DUMP_FILES, dump_key
+from tokyobeta_sim import DirectorySink, simulate
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "tools" / "local_init.py"

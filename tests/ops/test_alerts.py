@@ -125,7 +125,7 @@ def test_missing_dumps_alert_names_the_keys_and_the_next_step():
 
 @pytest.mark.parametrize("task_id", ["wait_for_dumps", "load_rooms"])
 def test_a_dump_in_both_forms_alert_says_to_delete_one_not_that_dumps_are_missing(task_id):
-    from tokyobeta_etl.staging.s3_source import ambiguity
+    from tokyobeta_etl.loading.s3_source import ambiguity
 
     both = ambiguity("s3://jram-gghouse/dumps/rooms_20260210.sql", "s3://jram-gghouse/dumps/rooms_20260210.sql.gz")
     err = f"dumps for batch 2026-02-10 are ambiguous: {both}. Then clear this task."

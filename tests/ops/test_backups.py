@@ -15,10 +15,10 @@ from harness import warehouse as wh
 from harness.dbt_runner import PROJECT_DIR, query
 from harness.handmade_rows import load
 from tokyobeta_etl import backups, oncall
-from tokyobeta_etl.contract import STAGING_TABLES
+from tokyobeta_etl.data_contract import STAGING_TABLES
 from tokyobeta_etl.kpi import compute_occupancy_metrics
 from tokyobeta_etl.kpi.sql_files import default_sql_dir
-from tokyobeta_etl.staging.generations import batch_tag, parse_tag
+from tokyobeta_etl.loading.generations import batch_tag, parse_tag
 
 D1, D2, D3, D4 = (dt.date(2026, 3, day) for day in (1, 2, 3, 4))
 MOVEOUTS = "gold.moveouts"

@@ -21,7 +21,7 @@ def test_pipeline_connections_carry_the_variable(airflow_env, etl_user, monkeypa
     monkeypatch.setenv("AIRFLOW_VAR_TOKYOBETA_LOCK_WAIT_SECONDS", "7")
     with closing(db_session.connect()) as conn:
         assert session_waits(conn) == (7, 7)
-    from tokyobeta_etl.tasks.staging import PipelineSqlOperator, create_schemas
+    from tokyobeta_etl.operators.loads import PipelineSqlOperator, create_schemas
 
     step = create_schemas()
     assert isinstance(step, PipelineSqlOperator)

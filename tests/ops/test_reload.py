@@ -12,7 +12,7 @@ from harness.dbt_runner import query
 from harness.mutate import redump
 from harness.runs import daily_dag, run_batch, simulate_to_s3, task_states
 from tokyobeta_etl import oncall
-from tokyobeta_etl.staging.reload import ReloadRefused, check_reload, publish_statements
+from tokyobeta_etl.loading.reload import ReloadRefused, check_reload, publish_statements
 
 DAY = dt.date(2026, 2, 10)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sim_support import SEED, SMALL_SCALE, START, ScratchDatabases
 
-from tokyobeta_etl.sim import DirectorySink, simulate
+from tokyobeta_sim import DirectorySink, simulate
 
 
 @pytest.fixture(scope="session")

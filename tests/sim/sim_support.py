@@ -10,8 +10,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.sim import DumpOptions, Simulator
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_sim import DumpOptions, Simulator
 
 START = date(2026, 2, 1)
 SMALL_SCALE = 0.05

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tokyobeta_etl.sim.cli import main
+from tokyobeta_sim.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _cli(*args: str, hash_seed: str = "0") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), "PYTHONHASHSEED": hash_seed}
     return subprocess.run(
-        [sys.executable, "-m", "tokyobeta_etl.sim", *args], capture_output=True, env=env, cwd=REPO, check=False
+        [sys.executable, "-m", "tokyobeta_sim", *args], capture_output=True, env=env, cwd=REPO, check=False
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from sim_support import START
 
-from tokyobeta_etl.sim import Simulator
+from tokyobeta_sim import Simulator
 
 SCALE = 0.1
 DAYS = 60

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sim_support import SEED, SMALL_SCALE, START
 
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.sim import DirectorySink, simulate
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_sim import DirectorySink, simulate
 
 STEMS = tuple(DUMP_FILES)
 

@@ -10,10 +10,10 @@ import gzip
 import pytest
 from sim_support import SEED, SMALL_SCALE, START, redump_and_compare
 
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.sim import DirectorySink, DumpOptions, Simulator, simulate
-from tokyobeta_etl.sim.dumpformat import completed_stamp
-from tokyobeta_etl.sim.model import ZERO_DATE, decimal_text, sql_literal
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_sim import DirectorySink, DumpOptions, Simulator, simulate
+from tokyobeta_sim.dumpformat import completed_stamp
+from tokyobeta_sim.model import ZERO_DATE, decimal_text, sql_literal
 
 MODES = {
     "default": DumpOptions(),

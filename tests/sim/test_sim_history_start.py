@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sim_support import SEED, SMALL_SCALE, START
 
-from tokyobeta_etl.sim import DirectorySink, simulate
+from tokyobeta_sim import DirectorySink, simulate
 
 
 def test_windows_over_one_history_write_identical_files_for_the_dates_they_share(tmp_path):

@@ -7,8 +7,8 @@ import time
 import pytest
 from sim_support import SEED, START, redump_and_compare
 
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.sim import DirectorySink, DumpOptions, Simulator, file_name
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_sim import DirectorySink, DumpOptions, Simulator, file_name
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ from decimal import Decimal
 import pytest
 
 from harness.dumpmaker import rows, source_ddl
-from tokyobeta_etl.staging.generations import parse_tag
-from tokyobeta_etl.staging.load_dump import COMPLETE_BY_TRAILER, COMPLETENESS_NOT_PROVABLE, load_dump
+from tokyobeta_etl.loading.generations import parse_tag
+from tokyobeta_etl.loading.load_dump import COMPLETE_BY_TRAILER, COMPLETENESS_NOT_PROVABLE, load_dump
 
 BATCH = dt.date(2026, 2, 10)
 SOURCE = "literal_forms_src"

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pendulum
 import pytest
 
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.staging.s3_source import DumpAmbiguousError, DumpMissingError, locate_dump
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_etl.loading.s3_source import DumpAmbiguousError, DumpMissingError, locate_dump
 
 BATCH = dt.date(2026, 2, 10)
 PREFIX = "dumps/"
@@ -69,7 +69,7 @@ def test_locate_refuses_a_dump_present_in_both_forms(s3_client, dump_bucket):
 def test_the_load_task_fails_at_once_without_retries_on_an_ambiguous_dump(airflow_env, s3_client, dump_bucket):
     from airflow.exceptions import AirflowFailException
 
-    from tokyobeta_etl.staging.load_task import load_dump_task
+    from tokyobeta_etl.loading.load_task import load_dump_task
 
     put(s3_client, dump_bucket, "dumps/rooms_20260210.sql", "dumps/rooms_20260210.sql.gz")
     fired = pendulum.datetime(2026, 2, 10, 7, tz="Asia/Tokyo")

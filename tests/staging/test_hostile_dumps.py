@@ -16,8 +16,8 @@ import pytest
 from harness.dumpmaker import create_source, real_dump
 from harness.mutate import redump
 from tokyobeta_etl.dumps import DumpError, DumpStructureError, DumpSyntaxError, ForbiddenStatement
-from tokyobeta_etl.staging.generations import batch_tag, parse_tag
-from tokyobeta_etl.staging.load_dump import COMPLETENESS_NOT_PROVABLE, StagingLoadError, load_dump
+from tokyobeta_etl.loading.generations import batch_tag, parse_tag
+from tokyobeta_etl.loading.load_dump import COMPLETENESS_NOT_PROVABLE, StagingLoadError, load_dump
 
 PUBLISHED, BATCH = dt.date(2026, 2, 9), dt.date(2026, 2, 10)
 CHECKED_SCHEMAS = ("staging", "staging_prev", "silver", "gold", "ops", "hostile_src")
@@ -74,7 +74,7 @@ def loader(mysql_server, etl_user, warehouse, good):
 
 
 def tables_of(stem: str) -> tuple[str, ...]:
-    from tokyobeta_etl.contract import DUMP_FILES
+    from tokyobeta_etl.data_contract import DUMP_FILES
 
     return DUMP_FILES[stem]
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from harness.dumpmaker import MODES, create_source, real_dump
-from tokyobeta_etl.contract import CONTRACT_COLUMNS, DUMP_FILES
-from tokyobeta_etl.staging.generations import parse_tag
-from tokyobeta_etl.staging.load_dump import load_dump
+from tokyobeta_etl.data_contract import CONTRACT_COLUMNS, DUMP_FILES
+from tokyobeta_etl.loading.generations import parse_tag
+from tokyobeta_etl.loading.load_dump import load_dump
 
 BATCH = dt.date(2026, 2, 10)
 

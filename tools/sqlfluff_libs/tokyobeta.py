@@ -1,4 +1,4 @@
-"""`{{ tokyobeta.* }}` for sqlfluff: fixed, plausible values (see tokyobeta_etl.macros for the real ones)."""
+"""`{{ tokyobeta.* }}` for sqlfluff: fixed, plausible values (see tokyobeta_etl.template_macros for the real ones)."""
 
 
 class _Plan:

@@ -10,7 +10,6 @@ StatementSplitter (split) -> Classifier / classify_statement (validate, rewrite)
 structure).
 """
 
-from .bench import bench_read, bench_split
 from .classify import EXECUTED_KINDS, ClassifiedStatement, Classifier, StatementKind, classify_statement
 from .decompress import iter_chunks_decompressed
 from .errors import (
@@ -40,8 +39,6 @@ __all__ = [
     "Statement",
     "StatementKind",
     "StatementSplitter",
-    "bench_read",
-    "bench_split",
     "classify_statement",
     "iter_chunks_decompressed",
     "iter_statements",

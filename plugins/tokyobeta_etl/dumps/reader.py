@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ..contract import DUMP_FILES
+from ..data_contract import DUMP_FILES
 from .classify import EXECUTED_KINDS, MAX_DDL_BYTES, ClassifiedStatement, Classifier, StatementKind
 from .coltypes import BINARY, BIT, first_retyped, parse_column_type
 from .decompress import iter_chunks_decompressed
@@ -88,7 +88,7 @@ class _StructureChecker:
                     f"table `{c.table}`: column `{retyped.column}` is {retyped.found} in the dump but the contract "
                     f"declares {retyped.expected} (a retyped source column: {retyped.reason}). The source schema "
                     "changed: this file cannot be loaded until the source is fixed or the contract "
-                    "(docs/contract/source_schema.sql, contract.CONTRACT_TYPES) is updated",
+                    "(docs/contract/source_schema.sql, data_contract.CONTRACT_TYPES) is updated",
                     stmt,
                     c.table,
                 )

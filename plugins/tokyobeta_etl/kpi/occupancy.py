@@ -34,7 +34,7 @@ from pathlib import Path
 from tokyobeta_etl import backups
 from tokyobeta_etl.kpi.sql_files import default_sql_dir, load_statement
 from tokyobeta_etl.kpi.window import OccupancyWindow, check_run_params, occupancy_window
-from tokyobeta_etl.staging.generations import batch_tag
+from tokyobeta_etl.loading.generations import batch_tag
 
 log = logging.getLogger(__name__)
 TABLE = "gold.occupancy_daily_metrics"

@@ -17,9 +17,9 @@ import logging
 from contextlib import closing
 
 from tokyobeta_etl import config, db_session
-from tokyobeta_etl.contract import DUMP_FILES
-from tokyobeta_etl.staging import generations
-from tokyobeta_etl.staging.load_task import load_dump_to_load_area
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_etl.loading import generations
+from tokyobeta_etl.loading.load_task import load_dump_to_load_area
 
 log = logging.getLogger(__name__)
 

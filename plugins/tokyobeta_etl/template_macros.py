@@ -10,8 +10,8 @@ import datetime as dt
 from contextlib import closing, contextmanager
 
 from tokyobeta_etl import batch_date, config, db_session
-from tokyobeta_etl.contract import STAGING_TABLES
-from tokyobeta_etl.staging import generations
+from tokyobeta_etl.data_contract import STAGING_TABLES
+from tokyobeta_etl.loading import generations
 
 
 def _generations():

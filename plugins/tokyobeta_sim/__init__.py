@@ -1,10 +1,10 @@
 """The source simulator: a day-by-day model of the operator's source system that writes the contract's four dumps.
 
-    from tokyobeta_etl.sim import simulate, DirectorySink, DumpOptions
+    from tokyobeta_sim import simulate, DirectorySink, DumpOptions
     for day in simulate(date(2026, 2, 1), 7, sink=DirectorySink("out"), seed=1, scale=0.05):
         print(day.date, day.truth["occupied_rooms"])
 
-CLI: `python -m tokyobeta_etl.sim --start 2026-02-01 --days 7 --out DIR` (see cli.py). Standard library plus tqdm;
+CLI: `python -m tokyobeta_sim --start 2026-02-01 --days 7 --out DIR` (see cli.py). Standard library plus tqdm;
 boto3 only for --bucket.
 """
 

@@ -12,7 +12,7 @@ from array import array
 from collections import Counter
 from datetime import date, datetime
 
-from tokyobeta_etl.contract import APPLICATION_STATUSES, MOVEIN_STATUSES, PRESENT_STATUSES, SNAPSHOT_STATUSES
+from tokyobeta_etl.data_contract import APPLICATION_STATUSES, MOVEIN_STATUSES, PRESENT_STATUSES, SNAPSHOT_STATUSES
 
 from .model import Moving
 from .state import State

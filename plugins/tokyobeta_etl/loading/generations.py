@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from tokyobeta_etl.config import STAGING, STAGING_LOAD
-from tokyobeta_etl.contract import STAGING_TABLES
+from tokyobeta_etl.data_contract import STAGING_TABLES
 
 TAG_PREFIX = "tokyobeta batch="
 _TAG = re.compile(r"^tokyobeta batch=(\d{4}-\d{2}-\d{2})$")

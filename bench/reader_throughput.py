@@ -1,7 +1,4 @@
-"""Throughput helpers for the lead's benchmark script (not tests): MB/s of SQL text through the reader.
-
-From a shell: python -m tokyobeta_etl.dumps path/to/movings_20260210.sql[.gz] [stem]
-"""
+"""MB/s of SQL text through the dump reader, for bench_reader.py: the splitter alone and the whole reader."""
 
 from __future__ import annotations
 
@@ -9,9 +6,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .decompress import iter_chunks_decompressed
-from .reader import DumpReader
-from .splitter import StatementSplitter
+from tokyobeta_etl.dumps.decompress import iter_chunks_decompressed
+from tokyobeta_etl.dumps.reader import DumpReader
+from tokyobeta_etl.dumps.splitter import StatementSplitter
 
 CHUNK_SIZE = 1024 * 1024
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tokyobeta_etl.contract import dump_key
+from tokyobeta_etl.data_contract import dump_key
 
 CHUNK_BYTES = 1 << 20
 

@@ -1,4 +1,4 @@
-{#- Status sets of CONTRACT.md section 4 and the is_room_primary rank of section 5 (tokyobeta_etl/contract.py). -#}
+{#- Status sets of CONTRACT.md section 4 and the is_room_primary rank of section 5 (tokyobeta_etl/data_contract.py). -#}
 
 {% macro snapshot_statuses() -%}
     {{ return([4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15]) }}

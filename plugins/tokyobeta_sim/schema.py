@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tokyobeta_etl.contract import CONTRACT_COLUMNS, DUMP_FILES
+from tokyobeta_etl.data_contract import CONTRACT_COLUMNS, DUMP_FILES
 
 TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
 DATABASE_OPTIONS = "DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from tokyobeta_etl.contract import DUMP_FILES, dump_key
+from tokyobeta_etl.data_contract import DUMP_FILES, dump_key
 
 from . import evolve, population, truth
 from .dumpformat import DumpOptions, render_dump
@@ -65,7 +65,7 @@ class Simulator:
         return [row.sql() for row in rows]
 
     def dump(self, stem: str, options: DumpOptions = DEFAULT_OPTIONS, dump_date: bool = True) -> bytes:
-        """One dump file's bytes (`stem` as in contract.DUMP_FILES); dump_date=False mimics --skip-dump-date."""
+        """One dump file's bytes (`stem` as in data_contract.DUMP_FILES); dump_date=False mimics --skip-dump-date."""
         tables = [(TABLES[name], self.table_rows(name)) for name in DUMP_FILES[stem]]
         completed = datetime.combine(self.today, DUMP_TIME) if dump_date else None
         return render_dump(tables, options, completed)

@@ -8,9 +8,9 @@ from airflow.operators.python import PythonOperator
 from airflow.providers.mysql.operators.mysql import MySqlOperator
 
 from tokyobeta_etl import config, db_session
-from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_etl.loading.load_task import load_dump_task
 from tokyobeta_etl.sensors import BUCKET_TEMPLATE, DumpSensor, dump_key_patterns
-from tokyobeta_etl.staging.load_task import load_dump_task
 
 
 def wait_for_dumps() -> DumpSensor:

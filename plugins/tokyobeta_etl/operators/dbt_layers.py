@@ -29,10 +29,10 @@ class DbtExecution:
     operator_args: dict = field(default_factory=dict)  # added to every node's operator
 
 
-SHIPPED = DbtExecution()
+DEPLOYED_EXECUTION = DbtExecution()
 
 
-def dbt_layer(layer: str, dag_file: str, execution: DbtExecution = SHIPPED) -> DbtTaskGroup:
+def dbt_layer(layer: str, dag_file: str, execution: DbtExecution = DEPLOYED_EXECUTION) -> DbtTaskGroup:
     """A task group with the nodes tagged `layer` (e.g. silver): seeds, models and their tests."""
     return DbtTaskGroup(
         group_id=layer,

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 import MySQLdb
 
-from tokyobeta_etl.contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES
+from tokyobeta_etl.data_contract import CONTRACT_COLUMNS, CONTRACT_TYPES, DUMP_FILES
 from tokyobeta_etl.db_session import LOCK_WAIT_TIMEOUT_ERRNO
 from tokyobeta_etl.dumps import StatementKind, read_dump
 from tokyobeta_etl.dumps.splitter import BATCH_BYTES
 from tokyobeta_etl.dumps.values import INSERT_HEAD, row_literals
-from tokyobeta_etl.staging.generations import batch_tag
+from tokyobeta_etl.loading.generations import batch_tag
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""`python -m tokyobeta_etl.sim`: write simulated source dumps (and their ground truth) for a range of dates."""
+"""`python -m tokyobeta_sim`: write simulated source dumps (and their ground truth) for a range of dates."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from tokyobeta_etl.contract import DEFAULT_PREFIX
+from tokyobeta_etl.data_contract import DEFAULT_PREFIX
 
 from .dumpformat import DumpOptions
 from .engine import simulate
@@ -16,7 +16,7 @@ from .sinks import DirectorySink, S3Sink
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tokyobeta_etl.sim",
+        prog="python -m tokyobeta_sim",
         description="Simulate the share-house source system and write its four daily mariadb-dump files per date, "
         "plus truth_YYYYMMDD.json with the KPIs those dumps must yield.",
     )

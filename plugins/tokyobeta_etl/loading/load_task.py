@@ -8,11 +8,11 @@ from contextlib import closing
 
 from tokyobeta_etl import config, db_session
 from tokyobeta_etl.batch_date import run_batch_date
-from tokyobeta_etl.contract import DUMP_FILES
+from tokyobeta_etl.data_contract import DUMP_FILES
 from tokyobeta_etl.dumps import DumpError
-from tokyobeta_etl.staging import audit, generations
-from tokyobeta_etl.staging.load_dump import COMPLETENESS_NOT_PROVABLE, StagingLoadError, load_dump
-from tokyobeta_etl.staging.s3_source import DumpAmbiguousError, DumpMissingError, iter_object_chunks, locate_dump
+from tokyobeta_etl.loading import audit, generations
+from tokyobeta_etl.loading.load_dump import COMPLETENESS_NOT_PROVABLE, StagingLoadError, load_dump
+from tokyobeta_etl.loading.s3_source import DumpAmbiguousError, DumpMissingError, iter_object_chunks, locate_dump
 
 log = logging.getLogger(__name__)
 
