@@ -1,6 +1,6 @@
 """Benchmark: DAG parse time, and the dbt silver group's wall time under a real scheduler (LocalExecutor on a
 PostgreSQL metadata database) for each Cosmos execution set-up, beside one plain `dbt build --select tag:silver`
-over the same data, all in one run (issue 4; docs/decisions/0004-cosmos-execution.md).
+over the same data, all in one run (docs/decisions/0004-cosmos-execution.md).
 
 Steps: simulate one batch day into moto S3; run the daily DAG for it with `airflow dags backfill` (staging + silver
 with the shipped set-up); then, under the scheduler, trigger bench/dags/bench_silver_dags.py's one-group DAGs
