@@ -21,7 +21,7 @@ import pendulum
 
 from tokyobeta_etl.airflow_meta import RunInfo
 from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
-from tokyobeta_etl.config import DAILY_DAG_ID, STAGING, TIMEZONE
+from tokyobeta_etl.config import DAILY_DAG_ID, DAILY_FIRE_JST, STAGING, TIMEZONE, hhmm
 from tokyobeta_etl.data_contract import DUMP_FILES, STAGING_TABLES
 from tokyobeta_etl.loading import generations
 from tokyobeta_etl.loading.s3_source import ambiguity, dump_objects
@@ -165,7 +165,8 @@ def daily_run_check(runs: list[RunInfo], today: dt.date) -> Check:
         detail = f"no run of {DAILY_DAG_ID} for batch {today} at all"
         action = (
             f"Nothing loaded {today}. If the DAG is paused, unpause it first; else the scheduler did not create the "
-            f"07:00 JST run: check its health (MWAA: environment monitoring). {_trigger(today)} to load the day."
+            f"{hhmm(DAILY_FIRE_JST)} JST run: check its health (MWAA: environment monitoring). {_trigger(today)} to "
+            "load the day."
         )
         return Check(name, None, None, CRITICAL, detail, "no daily run", action)
     states = sorted({r.state for r in mine})

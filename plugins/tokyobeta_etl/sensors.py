@@ -15,10 +15,7 @@ from tokyobeta_etl.loading.s3_source import ambiguity
 
 
 def deadline_for(batch: dt.date, hhmm: str) -> pendulum.DateTime:
-    try:
-        hour, minute = (int(x) for x in hhmm.split(":"))
-    except ValueError as err:
-        raise ValueError(f"tokyobeta_dump_deadline_jst must be HH:MM, got {hhmm!r}") from err
+    hour, minute = config.parse_hhmm(hhmm, "tokyobeta_dump_deadline_jst")
     return pendulum.datetime(batch.year, batch.month, batch.day, hour, minute, tz=config.TIMEZONE)
 
 
