@@ -59,3 +59,17 @@ def test_the_dump_deadline_parses_like_every_hhmm_setting():
     assert deadline_for(dt.date(2026, 2, 10), "10:00").isoformat() == "2026-02-10T10:00:00+09:00"
     with pytest.raises(ValueError, match=r"^tokyobeta_dump_deadline_jst must be HH:MM, got '10h'$"):
         deadline_for(dt.date(2026, 2, 10), "10h")
+
+
+def test_the_kpi_run_params_are_built_from_the_window_module(dagbag):
+    from tokyobeta_etl.kpi import window
+
+    params = dagbag.dags[config.DAILY_DAG_ID].params
+    assert [p.name for p in window.RUN_PARAMS] == ["lookback_days", "forward_days"]
+    for run_param in window.RUN_PARAMS:
+        param = params.get_param(run_param.name)
+        assert param.value == run_param.default
+        assert param.schema == {"type": "integer", "minimum": 0, "maximum": run_param.maximum}
+        assert param.description == f"{run_param.meaning}: an integer from 0 to {run_param.maximum}."
+    assert (params["lookback_days"], params["forward_days"]) == (3, 90)
+    assert (window.MAX_LOOKBACK_DAYS, window.MAX_FORWARD_DAYS) == (365, 730)
