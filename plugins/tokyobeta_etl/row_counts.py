@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tokyobeta_etl.data_contract import STAGING_TABLES
 from tokyobeta_etl.loading import generations
+from tokyobeta_etl.loading.shrink import excessive_shrink
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,8 @@ def assess(
         flags.append("silver model missing")
     elif silver != staging:
         flags.append(f"silver has {silver - staging:+,} rows against staging")
-    if dump is not None and previous_dump:
-        drop = (previous_dump - dump) / previous_dump
-        if drop > max_shrink_share:
-            flags.append(f"dump shrank {drop:.0%} since the previous batch (limit {max_shrink_share:.0%})")
+    if dump is not None and (drop := excessive_shrink(previous_dump, dump, max_shrink_share)) is not None:
+        flags.append(f"dump shrank {drop:.0%} since the previous batch (limit {max_shrink_share:.0%})")
     return tuple(flags)
 
 
