@@ -24,7 +24,7 @@ from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
 from tokyobeta_etl.config import DAILY_DAG_ID, DAILY_FIRE_JST, STAGING, TIMEZONE, hhmm
 from tokyobeta_etl.data_contract import DUMP_FILES, STAGING_TABLES
 from tokyobeta_etl.loading import generations
-from tokyobeta_etl.loading.s3_source import ambiguity, dump_objects
+from tokyobeta_etl.loading.s3_source import AMBIGUOUS, FORMS_TEXT, MISSING, ambiguity, dump_objects, verdict
 
 OK, WARNING, CRITICAL = "ok", "warning", "critical"
 WARNING_AFTER_DAYS = 1  # silver and gold older than this: warning
@@ -197,13 +197,14 @@ def dump_checks(present: dict[str, tuple[str, ...]], today: dt.date) -> list[Che
     for stem in DUMP_FILES:
         urls = present.get(stem, ())
         name = f"s3 dump {stem}_{today:%Y%m%d}"
-        if not urls:
+        judged = verdict(urls)
+        if judged == MISSING:
             action = (
                 "The source system has not delivered it (due 05:30 JST): contact its owner. Once it is in S3, clear "
                 "wait_for_dumps of the day's run (downstream included) if it has given up."
             )
-            out.append(Check(name, None, None, CRITICAL, "missing (.sql or .sql.gz)", action=action))
-        elif len(urls) > 1:
+            out.append(Check(name, None, None, CRITICAL, f"missing ({FORMS_TEXT})", action=action))
+        elif judged == AMBIGUOUS:
             action = (
                 f"The day's run fails on it: {ambiguity(*urls)}. Then clear wait_for_dumps of the day's run "
                 "(downstream included)."

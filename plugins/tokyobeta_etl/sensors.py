@@ -11,7 +11,7 @@ from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 from tokyobeta_etl import config
 from tokyobeta_etl.batch_date import run_batch_date
 from tokyobeta_etl.data_contract import DUMP_FILES
-from tokyobeta_etl.loading.s3_source import ambiguity
+from tokyobeta_etl.loading.s3_source import AMBIGUOUS, FORMS_TEXT, MISSING, ambiguity, candidate_keys, verdict
 
 
 def deadline_for(batch: dt.date, hhmm: str) -> pendulum.DateTime:
@@ -42,7 +42,7 @@ class DumpSensor(S3KeySensor):
             missing = self.missing_keys()
             raise AirflowSensorTimeout(
                 f"dumps for batch {batch} still missing at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
-                f"{', '.join(f's3://{self.bucket_name}/{k}' for k in missing)} (.sql or .sql.gz). "
+                f"{', '.join(f's3://{self.bucket_name}/{k}' for k in missing)} ({FORMS_TEXT}). "
                 f"Ask the source system's owner to deliver them, then clear this task."
             )
         return False
@@ -53,15 +53,15 @@ class DumpSensor(S3KeySensor):
         found = {}
         for pattern in self.bucket_key:
             base = pattern[: -len("*")]
-            found[base] = [base + ext for ext in ("", ".gz") if hook.check_for_key(base + ext, self.bucket_name)]
+            found[base] = [key for key in candidate_keys(base) if hook.check_for_key(key, self.bucket_name)]
         return found
 
     def missing_keys(self) -> list[str]:
-        return [base for base, keys in self.found_keys().items() if not keys]
+        return [base for base, keys in self.found_keys().items() if verdict(keys) == MISSING]
 
     def ambiguous_keys(self) -> list[tuple[str, str]]:
         """The (`.sql`, `.sql.gz`) key pairs of the dumps present in both forms."""
-        return [(keys[0], keys[1]) for keys in self.found_keys().values() if len(keys) == 2]
+        return [(keys[0], keys[1]) for keys in self.found_keys().values() if verdict(keys) == AMBIGUOUS]
 
 
 def dump_key_patterns() -> list[str]:
