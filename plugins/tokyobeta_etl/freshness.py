@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pendulum
 
+from tokyobeta_etl import db_session
 from tokyobeta_etl.airflow_meta import RunInfo
 from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
 from tokyobeta_etl.config import DAILY_DAG_ID, DAILY_FIRE_JST, STAGING, TIMEZONE, hhmm
@@ -242,12 +243,7 @@ def table_checks(conn, today: dt.date) -> list[Check]:
         published, _ = generations.read_generations(cur)
         out.append(staging_check(published, today))
         for table, expression in TABLE_CHECKS.items():
-            schema, name = table.split(".")
-            cur.execute(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
-                (schema, name),
-            )
-            if cur.fetchone()[0] == 0:
+            if not db_session.table_exists(cur, *table.split(".")):
                 action = f"It was never built: {_trigger(today)}."
                 out.append(Check(table, None, None, CRITICAL, "table does not exist", action=action))
                 continue

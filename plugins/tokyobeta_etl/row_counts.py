@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tokyobeta_etl import db_session
 from tokyobeta_etl.data_contract import STAGING_TABLES
 from tokyobeta_etl.loading import generations
 from tokyobeta_etl.loading.shrink import excessive_shrink
@@ -57,10 +58,7 @@ def assess(
 
 def _count(cur, table: str) -> int | None:
     schema, name = table.split(".")
-    cur.execute(
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s", (schema, name)
-    )
-    if cur.fetchone()[0] == 0:
+    if not db_session.table_exists(cur, schema, name):
         return None
     cur.execute(f"SELECT COUNT(*) FROM `{schema}`.`{name}`")
     return int(cur.fetchone()[0])
