@@ -64,6 +64,20 @@ def days_text(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
+def grades_text() -> str:
+    """The silver and gold grades in words, from the thresholds above, for the texts that state them."""
+    first_warning, first_critical = WARNING_AFTER_DAYS + 1, CRITICAL_AFTER_DAYS + 1
+    warning = (
+        days_text(first_warning)
+        if first_warning == CRITICAL_AFTER_DAYS
+        else f"{first_warning} to {days_text(CRITICAL_AFTER_DAYS)}"
+    )
+    return (
+        f"up to {days_text(WARNING_AFTER_DAYS)} old fresh, {warning} a warning, "
+        f"{first_critical} or more, empty or missing critical"
+    )
+
+
 # --- grading (pure) -----------------------------------------------------------------------------------------
 
 
