@@ -10,7 +10,7 @@ from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
 from tokyobeta_etl import config
 from tokyobeta_etl.batch_date import run_batch_date
-from tokyobeta_etl.data_contract import DUMP_FILES
+from tokyobeta_etl.data_contract import DUMP_FILES, dump_key
 from tokyobeta_etl.loading.s3_source import AMBIGUOUS, FORMS_TEXT, MISSING, ambiguity, candidate_keys, verdict
 
 
@@ -68,7 +68,7 @@ def dump_key_patterns() -> list[str]:
     """Templated key patterns, one per dump; rendered per run with the batch date and the prefix Variable."""
     prefix = "{{ tokyobeta.setting('tokyobeta_dump_prefix') }}"
     ymd = "{{ tokyobeta.batch_ymd(params, data_interval_end) }}"
-    return [f"{prefix}{stem}_{ymd}.sql*" for stem in DUMP_FILES]
+    return [dump_key(prefix, stem, ymd) + "*" for stem in DUMP_FILES]
 
 
 BUCKET_TEMPLATE = "{{ tokyobeta.setting('tokyobeta_dump_bucket') }}"

@@ -34,3 +34,17 @@ def test_the_freshness_check_grades_by_the_same_rule():
     assert (checks["movings"].level, checks["movings"].detail) == (freshness.CRITICAL, "missing (.sql or .sql.gz)")
     assert checks["tenants"].level == freshness.OK
     assert checks["rooms"].detail == "ambiguous: s3://b/r.sql and s3://b/r.sql.gz"
+
+
+def test_the_sensor_looks_for_the_same_keys_as_the_load():
+    from tokyobeta_etl.sensors import dump_key_patterns
+
+    prefix = "{{ tokyobeta.setting('tokyobeta_dump_prefix') }}"
+    ymd = "{{ tokyobeta.batch_ymd(params, data_interval_end) }}"
+    patterns = dump_key_patterns()
+    assert patterns == [f"{prefix}{stem}_{ymd}.sql*" for stem in DUMP_FILES]
+    for stem, pattern in zip(DUMP_FILES, patterns, strict=True):
+        assert candidate_keys(pattern.removesuffix("*")) == (
+            dump_key(prefix, stem, ymd),
+            dump_key(prefix, stem, ymd, gz=True),
+        )
