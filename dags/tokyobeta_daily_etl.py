@@ -85,20 +85,7 @@ PARAMS = {
         description=f"Batch date to load, YYYY-MM-DD from {config.DAILY_START_DATE} to today (JST); empty = the run's "
         "own (the JST date it fires). Leave the logical date as Airflow proposes it.",
     ),
-    "lookback_days": Param(
-        3,
-        type="integer",
-        minimum=0,
-        maximum=window.MAX_LOOKBACK_DAYS,
-        description=f"KPI recompute window before the batch date: an integer from 0 to {window.MAX_LOOKBACK_DAYS}.",
-    ),
-    "forward_days": Param(
-        90,
-        type="integer",
-        minimum=0,
-        maximum=window.MAX_FORWARD_DAYS,
-        description=f"KPI projection after the latest snapshot: an integer from 0 to {window.MAX_FORWARD_DAYS}.",
-    ),
+    **{p.name: Param(**p.param_kwargs()) for p in window.RUN_PARAMS},
     "allow_shrink": Param(
         False,
         type="boolean",

@@ -38,7 +38,7 @@ again without sending anything; clear `check_freshness` to check again with the 
 with DAG(
     dag_id=config.FRESHNESS_DAG_ID,
     description="Daily 09:00 JST: today's daily run succeeded; staging, silver, gold and today's dumps are fresh",
-    schedule="0 9 * * *",
+    schedule=config.FRESHNESS_SCHEDULE,
     start_date=config.dag_start_date(),
     catchup=False,
     max_active_runs=1,

@@ -24,7 +24,7 @@ could not run (its log says why); it alerts like any task.
 with DAG(
     dag_id=config.RUN_DURATION_DAG_ID,
     description="Every 10 min: a daily run running longer than tokyobeta_run_alert_minutes alerts once",
-    schedule="*/10 * * * *",
+    schedule=config.RUN_DURATION_SCHEDULE,
     start_date=config.dag_start_date(),
     catchup=False,
     max_active_runs=1,

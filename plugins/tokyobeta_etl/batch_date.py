@@ -74,7 +74,8 @@ def batch_iso(params: dict | None, data_interval_end: dt.datetime) -> str:
 
 
 def logical_date_for_batch(batch: dt.date) -> pendulum.DateTime:
-    """The logical date (data_interval_start) of the scheduled run that loads `batch`: the day before, 07:00 JST.
+    """The logical date (data_interval_start) of the scheduled run that loads `batch`: the day before, at the daily
+    fire time (config.DAILY_FIRE_JST).
     For backfills and tests only: a manual run must never be given a scheduled run's logical date."""
     hour, minute = DAILY_FIRE_JST
     return pendulum.datetime(batch.year, batch.month, batch.day, hour, minute, tz=TIMEZONE).subtract(days=1)

@@ -108,25 +108,48 @@ def setting(name: str) -> str | None:
     return str(value).strip()
 
 
-# The daily run fires at 07:00 JST; it must finish by this JST time (CONTRACT: dashboards fresh by 07:20; the alert
-# fires at 08:00 by default). Read from the environment when the DAG file is parsed (an Airflow Variable would
-# mean a database call at parse time); MWAA: set it as an Airflow configuration option `tokyobeta.sla_deadline_jst`
-# or the environment variable TOKYOBETA_SLA_DEADLINE_JST.
+# When the scheduled DAGs fire, (hour, minute) in TIMEZONE: a cron schedule is read in the zone of the DAG's
+# start_date (dag_start_date), so these crons are JST. The batch date, the SLA and the alerts read the fire time here.
 DAILY_FIRE_JST = (7, 0)
-DAILY_SCHEDULE = f"{DAILY_FIRE_JST[1]} {DAILY_FIRE_JST[0]} * * *"
+FRESHNESS_FIRE_JST = (9, 0)
+RUN_DURATION_EVERY_MINUTES = 10
+
+
+def hhmm(time_of_day: tuple[int, int]) -> str:
+    """(7, 0) -> "07:00", as the texts write a fire time."""
+    return f"{time_of_day[0]:02d}:{time_of_day[1]:02d}"
+
+
+def parse_hhmm(raw: str, name: str) -> tuple[int, int]:
+    """(hour, minute) of the HH:MM setting `name`; ValueError naming the setting and the value otherwise."""
+    try:
+        hour, minute = (int(part) for part in raw.split(":"))
+    except ValueError as err:
+        raise ValueError(f"{name} must be HH:MM, got {raw!r}") from err
+    return hour, minute
+
+
+def daily_cron(time_of_day: tuple[int, int]) -> str:
+    return f"{time_of_day[1]} {time_of_day[0]} * * *"
+
+
+DAILY_SCHEDULE = daily_cron(DAILY_FIRE_JST)
+FRESHNESS_SCHEDULE = daily_cron(FRESHNESS_FIRE_JST)
+RUN_DURATION_SCHEDULE = f"*/{RUN_DURATION_EVERY_MINUTES} * * * *"
+
+# The daily run must finish by this JST time (CONTRACT: dashboards fresh by 07:20; the alert fires at 08:00 by
+# default). Read from the environment when the DAG file is parsed (an Airflow Variable would mean a database call at
+# parse time); MWAA: set it as an Airflow configuration option `tokyobeta.sla_deadline_jst` or the environment
+# variable TOKYOBETA_SLA_DEADLINE_JST.
 DEFAULT_SLA_DEADLINE_JST = "08:00"
 
 
 def daily_sla() -> dt.timedelta:
-    """How long after the 07:00 JST fire time the whole daily run must be done (Airflow task `sla`)."""
+    """How long after the daily fire time (DAILY_FIRE_JST) the whole daily run must be done (Airflow task `sla`)."""
     raw = os.environ.get("TOKYOBETA_SLA_DEADLINE_JST") or os.environ.get("AIRFLOW__TOKYOBETA__SLA_DEADLINE_JST")
     raw = (raw or DEFAULT_SLA_DEADLINE_JST).strip()
-    try:
-        hours, minutes = (int(part) for part in raw.split(":"))
-        deadline = dt.timedelta(hours=hours, minutes=minutes)
-    except ValueError as err:
-        raise ValueError(f"TOKYOBETA_SLA_DEADLINE_JST must be HH:MM, got {raw!r}") from err
-    sla = deadline - dt.timedelta(hours=DAILY_FIRE_JST[0], minutes=DAILY_FIRE_JST[1])
+    hours, minutes = parse_hhmm(raw, "TOKYOBETA_SLA_DEADLINE_JST")
+    sla = dt.timedelta(hours=hours, minutes=minutes) - dt.timedelta(hours=DAILY_FIRE_JST[0], minutes=DAILY_FIRE_JST[1])
     if sla <= dt.timedelta(0):
-        raise ValueError(f"TOKYOBETA_SLA_DEADLINE_JST {raw} must be after the 07:00 JST fire time")
+        raise ValueError(f"TOKYOBETA_SLA_DEADLINE_JST {raw} must be after the {hhmm(DAILY_FIRE_JST)} JST fire time")
     return sla

@@ -76,6 +76,14 @@ def connect():
     return hook().get_conn()
 
 
+def table_exists(cur, schema: str, table: str) -> bool:
+    """Whether `schema`.`table` exists (a view counts), read from information_schema through an open cursor."""
+    cur.execute(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s", (schema, table)
+    )
+    return cur.fetchone()[0] > 0
+
+
 def is_lock_wait_timeout(error: BaseException | str | None) -> bool:
     if isinstance(error, BaseException) and getattr(error, "args", None) and error.args[0] == LOCK_WAIT_TIMEOUT_ERRNO:
         return True

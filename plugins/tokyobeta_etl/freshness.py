@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 import pendulum
 
+from tokyobeta_etl import db_session
 from tokyobeta_etl.airflow_meta import RunInfo
 from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
-from tokyobeta_etl.config import DAILY_DAG_ID, STAGING, TIMEZONE
+from tokyobeta_etl.config import DAILY_DAG_ID, DAILY_FIRE_JST, STAGING, TIMEZONE, hhmm
 from tokyobeta_etl.data_contract import DUMP_FILES, STAGING_TABLES
 from tokyobeta_etl.loading import generations
-from tokyobeta_etl.loading.s3_source import ambiguity, dump_objects
+from tokyobeta_etl.loading.s3_source import AMBIGUOUS, FORMS_TEXT, MISSING, ambiguity, dump_objects, verdict
 
 OK, WARNING, CRITICAL = "ok", "warning", "critical"
 WARNING_AFTER_DAYS = 1  # silver and gold older than this: warning
@@ -61,6 +62,20 @@ class Check:
 
 def days_text(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
+
+
+def grades_text() -> str:
+    """The silver and gold grades in words, from the thresholds above, for the texts that state them."""
+    first_warning, first_critical = WARNING_AFTER_DAYS + 1, CRITICAL_AFTER_DAYS + 1
+    warning = (
+        days_text(first_warning)
+        if first_warning == CRITICAL_AFTER_DAYS
+        else f"{first_warning} to {days_text(CRITICAL_AFTER_DAYS)}"
+    )
+    return (
+        f"up to {days_text(WARNING_AFTER_DAYS)} old fresh, {warning} a warning, "
+        f"{first_critical} or more, empty or missing critical"
+    )
 
 
 # --- grading (pure) -----------------------------------------------------------------------------------------
@@ -165,7 +180,8 @@ def daily_run_check(runs: list[RunInfo], today: dt.date) -> Check:
         detail = f"no run of {DAILY_DAG_ID} for batch {today} at all"
         action = (
             f"Nothing loaded {today}. If the DAG is paused, unpause it first; else the scheduler did not create the "
-            f"07:00 JST run: check its health (MWAA: environment monitoring). {_trigger(today)} to load the day."
+            f"{hhmm(DAILY_FIRE_JST)} JST run: check its health (MWAA: environment monitoring). {_trigger(today)} to "
+            "load the day."
         )
         return Check(name, None, None, CRITICAL, detail, "no daily run", action)
     states = sorted({r.state for r in mine})
@@ -196,13 +212,14 @@ def dump_checks(present: dict[str, tuple[str, ...]], today: dt.date) -> list[Che
     for stem in DUMP_FILES:
         urls = present.get(stem, ())
         name = f"s3 dump {stem}_{today:%Y%m%d}"
-        if not urls:
+        judged = verdict(urls)
+        if judged == MISSING:
             action = (
                 "The source system has not delivered it (due 05:30 JST): contact its owner. Once it is in S3, clear "
                 "wait_for_dumps of the day's run (downstream included) if it has given up."
             )
-            out.append(Check(name, None, None, CRITICAL, "missing (.sql or .sql.gz)", action=action))
-        elif len(urls) > 1:
+            out.append(Check(name, None, None, CRITICAL, f"missing ({FORMS_TEXT})", action=action))
+        elif judged == AMBIGUOUS:
             action = (
                 f"The day's run fails on it: {ambiguity(*urls)}. Then clear wait_for_dumps of the day's run "
                 "(downstream included)."
@@ -240,12 +257,7 @@ def table_checks(conn, today: dt.date) -> list[Check]:
         published, _ = generations.read_generations(cur)
         out.append(staging_check(published, today))
         for table, expression in TABLE_CHECKS.items():
-            schema, name = table.split(".")
-            cur.execute(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
-                (schema, name),
-            )
-            if cur.fetchone()[0] == 0:
+            if not db_session.table_exists(cur, *table.split(".")):
                 action = f"It was never built: {_trigger(today)}."
                 out.append(Check(table, None, None, CRITICAL, "table does not exist", action=action))
                 continue

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tokyobeta_etl import db_session
 from tokyobeta_etl.data_contract import STAGING_TABLES
 from tokyobeta_etl.loading import generations
+from tokyobeta_etl.loading.shrink import excessive_shrink
 
 
 @dataclass(frozen=True)
@@ -49,19 +51,14 @@ def assess(
         flags.append("silver model missing")
     elif silver != staging:
         flags.append(f"silver has {silver - staging:+,} rows against staging")
-    if dump is not None and previous_dump:
-        drop = (previous_dump - dump) / previous_dump
-        if drop > max_shrink_share:
-            flags.append(f"dump shrank {drop:.0%} since the previous batch (limit {max_shrink_share:.0%})")
+    if dump is not None and (drop := excessive_shrink(previous_dump, dump, max_shrink_share)) is not None:
+        flags.append(f"dump shrank {drop:.0%} since the previous batch (limit {max_shrink_share:.0%})")
     return tuple(flags)
 
 
 def _count(cur, table: str) -> int | None:
     schema, name = table.split(".")
-    cur.execute(
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s", (schema, name)
-    )
-    if cur.fetchone()[0] == 0:
+    if not db_session.table_exists(cur, schema, name):
         return None
     cur.execute(f"SELECT COUNT(*) FROM `{schema}`.`{name}`")
     return int(cur.fetchone()[0])

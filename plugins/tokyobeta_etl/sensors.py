@@ -10,15 +10,12 @@ from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
 from tokyobeta_etl import config
 from tokyobeta_etl.batch_date import run_batch_date
-from tokyobeta_etl.data_contract import DUMP_FILES
-from tokyobeta_etl.loading.s3_source import ambiguity
+from tokyobeta_etl.data_contract import DUMP_FILES, dump_key
+from tokyobeta_etl.loading.s3_source import AMBIGUOUS, FORMS_TEXT, MISSING, ambiguity, candidate_keys, verdict
 
 
 def deadline_for(batch: dt.date, hhmm: str) -> pendulum.DateTime:
-    try:
-        hour, minute = (int(x) for x in hhmm.split(":"))
-    except ValueError as err:
-        raise ValueError(f"tokyobeta_dump_deadline_jst must be HH:MM, got {hhmm!r}") from err
+    hour, minute = config.parse_hhmm(hhmm, "tokyobeta_dump_deadline_jst")
     return pendulum.datetime(batch.year, batch.month, batch.day, hour, minute, tz=config.TIMEZONE)
 
 
@@ -45,7 +42,7 @@ class DumpSensor(S3KeySensor):
             missing = self.missing_keys()
             raise AirflowSensorTimeout(
                 f"dumps for batch {batch} still missing at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
-                f"{', '.join(f's3://{self.bucket_name}/{k}' for k in missing)} (.sql or .sql.gz). "
+                f"{', '.join(f's3://{self.bucket_name}/{k}' for k in missing)} ({FORMS_TEXT}). "
                 f"Ask the source system's owner to deliver them, then clear this task."
             )
         return False
@@ -56,22 +53,22 @@ class DumpSensor(S3KeySensor):
         found = {}
         for pattern in self.bucket_key:
             base = pattern[: -len("*")]
-            found[base] = [base + ext for ext in ("", ".gz") if hook.check_for_key(base + ext, self.bucket_name)]
+            found[base] = [key for key in candidate_keys(base) if hook.check_for_key(key, self.bucket_name)]
         return found
 
     def missing_keys(self) -> list[str]:
-        return [base for base, keys in self.found_keys().items() if not keys]
+        return [base for base, keys in self.found_keys().items() if verdict(keys) == MISSING]
 
     def ambiguous_keys(self) -> list[tuple[str, str]]:
         """The (`.sql`, `.sql.gz`) key pairs of the dumps present in both forms."""
-        return [(keys[0], keys[1]) for keys in self.found_keys().values() if len(keys) == 2]
+        return [(keys[0], keys[1]) for keys in self.found_keys().values() if verdict(keys) == AMBIGUOUS]
 
 
 def dump_key_patterns() -> list[str]:
     """Templated key patterns, one per dump; rendered per run with the batch date and the prefix Variable."""
     prefix = "{{ tokyobeta.setting('tokyobeta_dump_prefix') }}"
     ymd = "{{ tokyobeta.batch_ymd(params, data_interval_end) }}"
-    return [f"{prefix}{stem}_{ymd}.sql*" for stem in DUMP_FILES]
+    return [dump_key(prefix, stem, ymd) + "*" for stem in DUMP_FILES]
 
 
 BUCKET_TEMPLATE = "{{ tokyobeta.setting('tokyobeta_dump_bucket') }}"

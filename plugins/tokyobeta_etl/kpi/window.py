@@ -8,6 +8,8 @@ from dataclasses import dataclass
 # Run parameter ranges (CONTRACT.md section 2).
 MAX_LOOKBACK_DAYS = 365
 MAX_FORWARD_DAYS = 730
+DEFAULT_LOOKBACK_DAYS = 3
+DEFAULT_FORWARD_DAYS = 90
 # The projection calendar is three decimal digits cross joined (1000 days, occupancy_insert_projections.sql):
 # MAX_FORWARD_DAYS must stay below it (tests/kpi/test_occupancy_window.py checks).
 CALENDAR_CAPACITY_DAYS = 1000
@@ -42,14 +44,41 @@ class OccupancyWindow:
         }
 
 
+@dataclass(frozen=True)
+class RunParam:
+    """One KPI run param: the DAG's Param is built from it and check_run_params enforces the same range."""
+
+    name: str
+    default: int
+    maximum: int
+    meaning: str
+
+    @property
+    def allowed(self) -> str:
+        return f"an integer from 0 to {self.maximum}"
+
+    def param_kwargs(self) -> dict[str, object]:
+        """Keyword arguments of the DAG's `Param` (its JSON schema refuses a trigger outside the range)."""
+        return {
+            "default": self.default,
+            "type": "integer",
+            "minimum": 0,
+            "maximum": self.maximum,
+            "description": f"{self.meaning}: {self.allowed}.",
+        }
+
+
+RUN_PARAMS = (
+    RunParam("lookback_days", DEFAULT_LOOKBACK_DAYS, MAX_LOOKBACK_DAYS, "KPI recompute window before the batch date"),
+    RunParam("forward_days", DEFAULT_FORWARD_DAYS, MAX_FORWARD_DAYS, "KPI projection after the latest snapshot"),
+)
+
+
 def check_run_params(lookback_days: int, forward_days: int) -> None:
     """Refuse values outside the contract's ranges (bool is an int subclass: refused too)."""
-    for name, value, top in (
-        ("lookback_days", lookback_days, MAX_LOOKBACK_DAYS),
-        ("forward_days", forward_days, MAX_FORWARD_DAYS),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
-            raise ValueError(f"{name} must be an integer from 0 to {top}, got {value!r}")
+    for param, value in zip(RUN_PARAMS, (lookback_days, forward_days), strict=True):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= param.maximum:
+            raise ValueError(f"{param.name} must be {param.allowed}, got {value!r}")
 
 
 def occupancy_window(batch_date: dt.date, as_of: dt.date, lookback_days: int, forward_days: int) -> OccupancyWindow:

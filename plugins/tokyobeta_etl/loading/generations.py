@@ -15,7 +15,7 @@ from tokyobeta_etl.config import STAGING, STAGING_LOAD
 from tokyobeta_etl.data_contract import STAGING_TABLES
 
 TAG_PREFIX = "tokyobeta batch="
-_TAG = re.compile(r"^tokyobeta batch=(\d{4}-\d{2}-\d{2})$")
+_TAG = re.compile(rf"^{re.escape(TAG_PREFIX)}(\d{{4}}-\d{{2}}-\d{{2}})$")
 
 
 class StagingStateError(RuntimeError):

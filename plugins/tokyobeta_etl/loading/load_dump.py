@@ -27,6 +27,7 @@ from tokyobeta_etl.dumps import StatementKind, read_dump
 from tokyobeta_etl.dumps.splitter import BATCH_BYTES
 from tokyobeta_etl.dumps.values import INSERT_HEAD, row_literals
 from tokyobeta_etl.loading.generations import batch_tag
+from tokyobeta_etl.loading.shrink import excessive_shrink
 
 log = logging.getLogger(__name__)
 
@@ -323,10 +324,9 @@ def _validate_table(cur, file_name, schema, table, published_rows, max_shrink_sh
         if dups:
             ids = ", ".join(str(d[0]) for d in dups)
             raise StagingLoadError(f"{file_name}: table {table}: duplicate primary key id: {ids}")
-    if published_rows and max_shrink_share is not None and published_rows.get(table):
-        before = published_rows[table]
-        shrink = 1 - rows / before
-        if shrink > max_shrink_share:
+    if published_rows and max_shrink_share is not None:
+        before = published_rows.get(table)
+        if (shrink := excessive_shrink(before, rows, max_shrink_share)) is not None:
             raise StagingLoadError(
                 f"{file_name}: table {table} would shrink from {before:,} to {rows:,} rows ({shrink:.0%}) against "
                 f"the published generation; the limit is {max_shrink_share:.0%}. If the source really lost rows, "

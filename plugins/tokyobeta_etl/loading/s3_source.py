@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from tokyobeta_etl.data_contract import dump_key
@@ -27,6 +27,22 @@ class DumpAmbiguousError(ValueError):
 
 
 AMBIGUITY_ADVICE = "delete the one that is not the dump (the pipeline will not guess)"
+FORMS_TEXT = ".sql or .sql.gz"  # how the messages name a dump's two forms
+MISSING, FOUND, AMBIGUOUS = "missing", "found", "ambiguous"
+
+
+def candidate_keys(sql_key: str) -> tuple[str, str]:
+    """A dump's two possible keys, in the order they are looked for: the `.sql` key, then its `.sql.gz`."""
+    return sql_key, sql_key + ".gz"
+
+
+def verdict(found: Sequence[object]) -> str:
+    """The rule for the forms of one dump that exist (from candidate_keys): none is MISSING, one is FOUND, both is
+    AMBIGUOUS (either could be a stale or half-made copy: the pipeline never picks one). The load task, the dump
+    sensor and the freshness check all judge by it."""
+    if not found:
+        return MISSING
+    return AMBIGUOUS if len(found) > 1 else FOUND
 
 
 def ambiguity(plain_url: str, gz_url: str) -> str:
@@ -52,10 +68,8 @@ class DumpObject:
 
 def dump_objects(s3, bucket: str, prefix: str, stem: str, batch: dt.date) -> list[DumpObject]:
     """Those of the batch's two candidate objects for `stem` that exist: `.sql`, then `.sql.gz`."""
-    ymd = batch.strftime("%Y%m%d")
     found = []
-    for gz in (False, True):
-        key = dump_key(prefix, stem, ymd, gz=gz)
+    for gz, key in zip((False, True), candidate_keys(dump_key(prefix, stem, batch.strftime("%Y%m%d"))), strict=True):
         try:
             head = s3.head_object(Bucket=bucket, Key=key)
         except s3.exceptions.ClientError as err:
@@ -68,14 +82,15 @@ def dump_objects(s3, bucket: str, prefix: str, stem: str, batch: dt.date) -> lis
 
 def locate_dump(s3, bucket: str, prefix: str, stem: str, batch: dt.date) -> DumpObject:
     """The batch's one dump object for `stem`; DumpMissingError when there is none, DumpAmbiguousError when the
-    `.sql` and the `.sql.gz` both exist (either could be a stale or half-made copy)."""
+    `.sql` and the `.sql.gz` both exist (`verdict`)."""
     found = dump_objects(s3, bucket, prefix, stem, batch)
-    if len(found) == 2:
+    judged = verdict(found)
+    if judged == AMBIGUOUS:
         urls = (found[0].url, found[1].url)
         raise DumpAmbiguousError(f"dump {stem} for batch {batch} is ambiguous: {ambiguity(*urls)}", urls)
-    if not found:
-        ymd = batch.strftime("%Y%m%d")
-        tried = " or ".join(f"s3://{bucket}/{dump_key(prefix, stem, ymd, gz=gz)}" for gz in (False, True))
+    if judged == MISSING:
+        keys = candidate_keys(dump_key(prefix, stem, batch.strftime("%Y%m%d")))
+        tried = " or ".join(f"s3://{bucket}/{key}" for key in keys)
         raise DumpMissingError(f"dump {stem} for batch {batch} not found: no {tried}")
     return found[0]
 
