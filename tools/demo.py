@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
 from harness import airflow_env, moto_server, mysql_server, postgres_server, warehouse  # noqa: E402
-from tokyobeta_etl.batch_date import logical_date_for_batch  # noqa: E402
+from tokyobeta_etl.batch_date import logical_date_for_batch, today_jst  # noqa: E402
 from tokyobeta_etl.data_contract import DEFAULT_BUCKET, STAGING_TABLES  # noqa: E402
 from tokyobeta_sim import S3Sink, simulate  # noqa: E402
 
@@ -30,10 +30,10 @@ DEMO = REPO / ".demo"
 
 
 def parse_args() -> argparse.Namespace:
-    today_jst = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+    today = today_jst()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--days", type=int, default=3, help="how many batch dates to run (default 3)")
-    p.add_argument("--end", type=dt.date.fromisoformat, default=today_jst, help="last batch date (default: today JST)")
+    p.add_argument("--end", type=dt.date.fromisoformat, default=today, help="last batch date (default: today JST)")
     p.add_argument("--scale", type=float, default=1.0, help="simulator population scale (default 1 = production)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep", action="store_true", help="leave the servers running and print how to reach them")

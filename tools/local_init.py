@@ -39,13 +39,12 @@ sys.path.insert(0, str(REPO / "plugins"))
 
 from tokyobeta_etl import config  # noqa: E402
 from tokyobeta_etl.admin import render_grants, split_sql  # noqa: E402
-from tokyobeta_etl.batch_date import logical_date_for_batch  # noqa: E402
+from tokyobeta_etl.batch_date import logical_date_for_batch, today_jst  # noqa: E402
 from tokyobeta_etl.data_contract import DUMP_FILES  # noqa: E402
 
 GRANTS = REPO / "include" / "sql" / "admin" / "grants.sql"
 ADMIN_URL_ENV = "TOKYOBETA_LOCAL_MYSQL_ADMIN_URL"
-JST = dt.timezone(dt.timedelta(hours=9))
-HISTORY_START = dt.date(2026, 1, 1)  # the daily DAG's start_date
+HISTORY_START = config.DAILY_START_DATE
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--end",
         type=dt.date.fromisoformat,
-        default=env.get("TOKYOBETA_LOCAL_END") or dt.datetime.now(JST).date(),
+        default=env.get("TOKYOBETA_LOCAL_END") or today_jst(),
         help="last batch date, YYYY-MM-DD (default: today JST)",
     )
     p.add_argument(
@@ -319,7 +318,7 @@ def next_steps(dates: list[dt.date]) -> str:
             f"  all {len(dates)} batch dates: airflow dags backfill -s {start.isoformat()} -e {end.isoformat()} "
             f"{config.DAILY_DAG_ID}",
             f"  or one, e.g. {last}: airflow dags unpause {config.DAILY_DAG_ID} && airflow dags trigger "
-            f"-e {last.isoformat()}T07:00:00+09:00 {config.DAILY_DAG_ID}",
+            f"-e {last.isoformat()}T{config.hhmm(config.DAILY_FIRE_JST)}:00+09:00 {config.DAILY_DAG_ID}",
         ]
     )
 
