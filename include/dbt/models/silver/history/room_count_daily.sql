@@ -4,4 +4,4 @@
 select
     {{ batch_date_literal() }} as snapshot_date,
     cast(count(*) as unsigned) as total_rooms
-from {{ ref('int_batch_rooms') }} as rooms
+from {{ ref('int_batch_rooms') }}

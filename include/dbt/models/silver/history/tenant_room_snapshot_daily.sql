@@ -31,7 +31,8 @@ with current_contracts as (
     from {{ ref('int_batch_tenants') }} as tenants
     inner join {{ ref('int_batch_movings') }} as movings
         on movings.moving_id = tenants.current_moving_id
-    where tenants.management_status_code in {{ sql_list(snapshot_statuses()) }}
+    where
+        tenants.management_status_code in {{ sql_list(snapshot_statuses()) }}
         and movings.cancel_flag = 0
         and movings.is_moveout = 0
 ),

@@ -11,7 +11,8 @@ with completed_moveouts as (
         room_id,
         moveout_date
     from {{ ref('int_contracts') }}
-    where is_moveout = 1
+    where
+        is_moveout = 1
         and cancel_flag = 0
         and moveout_date is not null
 ),
@@ -34,11 +35,12 @@ candidate_movings as (
         ) as candidate_rank
     from completed_moveouts as moveouts
     inner join {{ ref('stg_movings') }} as movings
-        on movings.tenant_id = moveouts.tenant_id
-        and movings.cancel_flag = 0
-        and not (movings.apartment_id = moveouts.apartment_id and movings.room_id = moveouts.room_id)
-        and movings.movein_date between date_sub(moveouts.moveout_date, interval 7 day)
-        and date_add(moveouts.moveout_date, interval 7 day)
+        on
+            movings.tenant_id = moveouts.tenant_id
+            and movings.cancel_flag = 0
+            and not (movings.apartment_id = moveouts.apartment_id and movings.room_id = moveouts.room_id)
+            and movings.movein_date between date_sub(moveouts.moveout_date, interval 7 day)
+            and date_add(moveouts.moveout_date, interval 7 day)
 )
 
 select
