@@ -5,8 +5,8 @@
 {%- set unknown = {'key': '0_unknown', 'ja': '不明', 'en': 'Unknown'} -%}
 case
         when {{ expr }} is null then '{{ unknown[part] }}'
-    {%- for b in bounds %}
-        when {{ expr }} < {{ b['upper'] }} then '{{ b[part] }}'
+    {%- for bound in bounds %}
+        when {{ expr }} < {{ bound['upper'] }} then '{{ bound[part] }}'
     {%- endfor %}
         else '{{ top[part] }}'
     end

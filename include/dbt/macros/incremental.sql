@@ -60,11 +60,11 @@
         {{ return(fallback) }}
     {%- endif -%}
     {%- set literals = [] -%}
-    {%- for v in values if v is not none -%}
-        {%- if v is number -%}
-            {%- do literals.append(v | string) -%}
+    {%- for value in values if value is not none -%}
+        {%- if value is number -%}
+            {%- do literals.append(value | string) -%}
         {%- else -%}
-            {%- do literals.append("'" ~ (v | string | replace("\\", "\\\\") | replace("'", "''")) ~ "'") -%}
+            {%- do literals.append("'" ~ (value | string | replace("\\", "\\\\") | replace("'", "''")) ~ "'") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if literals | length == 0 -%}

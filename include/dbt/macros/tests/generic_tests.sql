@@ -57,6 +57,6 @@ where {{ column }} is null
 select {{ column_name }}
 from {{ model }}
 where convert({{ column_name }} using utf8mb4) collate utf8mb4_bin in (
-    {%- for v in values %}'{{ v | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
+    {%- for value in values %}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
 )
 {% endtest %}
