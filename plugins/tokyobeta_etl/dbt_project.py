@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tokyobeta_etl import config
+from tokyobeta_etl import config, data_contract
 
 MWAA_DBT_EXECUTABLE = Path("/usr/local/airflow/dbt_venv/bin/dbt")
 PROFILE_NAME = "tokyobeta"
@@ -35,10 +35,23 @@ def dbt_executable(dag_file: str) -> Path:
     return local if local.exists() else MWAA_DBT_EXECUTABLE
 
 
-def dbt_vars() -> dict[str, str]:
-    """Templated per run: the batch date, where that batch's raw tables are now (see models' README), and the KPI
-    window's lookback."""
+def status_set_vars() -> dict[str, list[int]]:
+    """The tenant status sets (CONTRACT.md sections 4 to 6) as dbt reads them, from data_contract, their one owner.
+    dbt_project.yml repeats them as `vars:` defaults so that `dbt parse` works without vars;
+    tests/dbt/test_status_sets_single_owner.py keeps every such copy equal to these."""
     return {
+        "snapshot_statuses": sorted(data_contract.SNAPSHOT_STATUSES),
+        "present_statuses": sorted(data_contract.PRESENT_STATUSES),
+        "primary_status_rank": list(data_contract.PRIMARY_STATUS_RANK),
+        "movein_statuses": sorted(data_contract.MOVEIN_STATUSES),
+    }
+
+
+def dbt_vars() -> dict[str, object]:
+    """Templated per run: the batch date, where that batch's raw tables are now (see models' README), and the KPI
+    window's lookback; constant: the status sets."""
+    return {
+        **status_set_vars(),
         "batch_date": "{{ tokyobeta.batch_iso(params, data_interval_end) }}",
         "batch_schema": "{{ tokyobeta.batch_schema(params, data_interval_end, tokyobeta.staging_tables) }}",
         "backup_generations": "{{ tokyobeta.setting('tokyobeta_backup_generations') }}",

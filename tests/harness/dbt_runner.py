@@ -22,6 +22,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tokyobeta_etl import dbt_project
+
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO / "include" / "dbt"
 DBT = REPO / ".dbt-venv" / "bin" / "dbt"
@@ -137,8 +139,8 @@ class DbtRunner:
 
     def run(self, *args: str, vars: dict | None = None, check: bool = True, timeout: float = 600) -> DbtResult:
         argv = [str(DBT), *args]
-        if vars:
-            argv += ["--vars", json.dumps(vars)]
+        # the status sets as the DAG passes them (dbt_project.dbt_vars), not dbt_project.yml's copies
+        argv += ["--vars", json.dumps({**dbt_project.status_set_vars(), **(vars or {})})]
         results_file = self.target_dir / "run_results.json"
         if results_file.exists():
             results_file.unlink()

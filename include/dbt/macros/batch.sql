@@ -44,6 +44,6 @@
 
 {#- SQL literal of the batch date, typed. -#}
 {% macro batch_date_literal() -%}
-    CAST('{{ batch_date() }}' AS DATE)
+    cast('{{ batch_date() }}' as date)
 {%- endmacro %}
 

@@ -3,13 +3,13 @@
 
 {% macro _bucket(expr, bounds, top, part) -%}
 {%- set unknown = {'key': '0_unknown', 'ja': '不明', 'en': 'Unknown'} -%}
-CASE
-        WHEN {{ expr }} IS NULL THEN '{{ unknown[part] }}'
-    {%- for b in bounds %}
-        WHEN {{ expr }} < {{ b['upper'] }} THEN '{{ b[part] }}'
+case
+        when {{ expr }} is null then '{{ unknown[part] }}'
+    {%- for bound in bounds %}
+        when {{ expr }} < {{ bound['upper'] }} then '{{ bound[part] }}'
     {%- endfor %}
-        ELSE '{{ top[part] }}'
-    END
+        else '{{ top[part] }}'
+    end
 {%- endmacro %}
 
 {% macro rent_buckets() %}{{ return([
@@ -39,20 +39,20 @@ CASE
 
 {#- The three columns (<name>_bucket, _label_ja, _label_en) of one bucketing. -#}
 {% macro bucket_columns(name, expr, bounds, top) -%}
-    {{ _bucket(expr, bounds, top, 'key') }} AS {{ name }}_bucket,
-    {{ _bucket(expr, bounds, top, 'ja') }} AS {{ name }}_bucket_label_ja,
-    {{ _bucket(expr, bounds, top, 'en') }} AS {{ name }}_bucket_label_en
+    {{ _bucket(expr, bounds, top, 'key') }} as {{ name }}_bucket,
+    {{ _bucket(expr, bounds, top, 'ja') }} as {{ name }}_bucket_label_ja,
+    {{ _bucket(expr, bounds, top, 'en') }} as {{ name }}_bucket_label_en
 {%- endmacro %}
 
 {#- The move-out reason as a bucketing: key = the code zero-padded to 3 digits (sorts), labels from
     code_moveout_reason (already on the row); no reason -> 0_unknown, a code the table lacks -> its number. -#}
 {% macro reason_bucket_columns(alias) -%}
-    CASE WHEN {{ alias }}.reason_moveout IS NULL THEN '0_unknown'
-        ELSE CONCAT('r', LPAD(CAST({{ alias }}.reason_moveout AS CHAR), 3, '0')) END AS reason_bucket,
-    CASE WHEN {{ alias }}.reason_moveout IS NULL THEN '不明'
-        ELSE COALESCE({{ alias }}.reason_moveout_label_ja, CAST({{ alias }}.reason_moveout AS CHAR)) END
-        AS reason_bucket_label_ja,
-    CASE WHEN {{ alias }}.reason_moveout IS NULL THEN 'Unknown'
-        ELSE COALESCE({{ alias }}.reason_moveout_label_en, CAST({{ alias }}.reason_moveout AS CHAR)) END
-        AS reason_bucket_label_en
+    case when {{ alias }}.reason_moveout is null then '0_unknown'
+        else concat('r', lpad(cast({{ alias }}.reason_moveout as char), 3, '0')) end as reason_bucket,
+    case when {{ alias }}.reason_moveout is null then '不明'
+        else coalesce({{ alias }}.reason_moveout_label_ja, cast({{ alias }}.reason_moveout as char)) end
+        as reason_bucket_label_ja,
+    case when {{ alias }}.reason_moveout is null then 'Unknown'
+        else coalesce({{ alias }}.reason_moveout_label_en, cast({{ alias }}.reason_moveout as char)) end
+        as reason_bucket_label_en
 {%- endmacro %}

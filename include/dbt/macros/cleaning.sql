@@ -9,8 +9,8 @@
 
 {#- 'NULL', 'null', '--' and '' (after trimming spaces) mean unknown: NULL. Other values are kept as they are. -#}
 {% macro clean_text(column) -%}
-    CASE WHEN CONVERT(TRIM({{ column }}) USING utf8mb4) COLLATE utf8mb4_bin IN ('NULL', 'null', '--', '')
-         THEN NULL ELSE {{ column }} END
+    case when convert(trim({{ column }}) using utf8mb4) collate utf8mb4_bin in ('NULL', 'null', '--', '')
+         then null else {{ column }} end
 {%- endmacro %}
 
 {#-
@@ -19,44 +19,44 @@
   text form is the same on both servers. For DATE and DATETIME columns alike.
 -#}
 {% macro clean_date(column) -%}
-    CASE WHEN LEFT(CAST({{ column }} AS CHAR), 4) = '0000'
-           OR SUBSTRING(CAST({{ column }} AS CHAR), 6, 2) = '00'
-           OR SUBSTRING(CAST({{ column }} AS CHAR), 9, 2) = '00'
-         THEN NULL ELSE {{ column }} END
+    case when left(cast({{ column }} as char), 4) = '0000'
+           or substring(cast({{ column }} as char), 6, 2) = '00'
+           or substring(cast({{ column }} as char), 9, 2) = '00'
+         then null else {{ column }} end
 {%- endmacro %}
 
 {#- 'レソト' (Lesotho) is the source's placeholder for an unknown nationality. -#}
 {% macro clean_nationality(column) -%}
-    CASE WHEN CONVERT(TRIM({{ column }}) USING utf8mb4) COLLATE utf8mb4_bin = 'レソト'
-         THEN NULL ELSE {{ clean_text(column) }} END
+    case when convert(trim({{ column }}) using utf8mb4) collate utf8mb4_bin = 'レソト'
+         then null else {{ clean_text(column) }} end
 {%- endmacro %}
 
 {#- Silver's moveout_date: COALESCE(moveout_date_integrated, moveout_plans_date, moveout_date), each cleaned first
     (a zero date must not win the COALESCE). -#}
 {% macro silver_moveout_date(integrated, plans, final_rent) -%}
-    COALESCE({{ clean_date(integrated) }}, {{ clean_date(plans) }}, {{ clean_date(final_rent) }})
+    coalesce({{ clean_date(integrated) }}, {{ clean_date(plans) }}, {{ clean_date(final_rent) }})
 {%- endmacro %}
 
 {#- True when the point is inside the Tokyo-area box; NULL coordinates are not. -#}
 {% macro in_tokyo_box(latitude, longitude) -%}
     {%- set box = tokyo_box() -%}
-    ({{ latitude }} BETWEEN {{ box.lat_min }} AND {{ box.lat_max }}
-     AND {{ longitude }} BETWEEN {{ box.lon_min }} AND {{ box.lon_max }})
+    ({{ latitude }} between {{ box.lat_min }} and {{ box.lat_max }}
+     and {{ longitude }} between {{ box.lon_min }} and {{ box.lon_max }})
 {%- endmacro %}
 
 {#- A coordinate of a point outside the box (or half missing) becomes NULL: both coordinates go together. -#}
 {% macro tokyo_coordinate(value, latitude, longitude) -%}
-    CASE WHEN {{ in_tokyo_box(latitude, longitude) }} THEN {{ value }} END
+    case when {{ in_tokyo_box(latitude, longitude) }} then {{ value }} end
 {%- endmacro %}
 
 {#- Numeric text ('8', ' 3 ') as an integer code, anything else NULL. Never CAST non-numeric text: in strict mode a
     CREATE TABLE ... SELECT fails on the truncation warning. -#}
 {% macro numeric_code(column) -%}
-    CASE WHEN TRIM({{ column }}) REGEXP '^[0-9]{1,9}$' THEN CAST(TRIM({{ column }}) AS UNSIGNED) END
+    case when trim({{ column }}) regexp '^[0-9]{1,9}$' then cast(trim({{ column }}) as unsigned) end
 {%- endmacro %}
 
 {#- corporate / individual / unknown, from movings.moving_agreement_type through code_contract_type.tenant_type.
     Never from tenants.contract_type (a legacy column the source consolidated). -#}
 {% macro tenant_type(code_contract_type_alias) -%}
-    COALESCE({{ code_contract_type_alias }}.tenant_type, 'unknown')
+    coalesce({{ code_contract_type_alias }}.tenant_type, 'unknown')
 {%- endmacro %}

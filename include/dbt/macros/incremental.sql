@@ -1,25 +1,43 @@
 {#-
-  History tables keyed by the batch date (tenant_room_snapshot_daily, room_count_daily).
+  History tables keyed by the batch date (tenant_room_snapshot_daily, room_count_daily,
+  room_count_by_apartment_daily).
+
+  date_keyed_history_config(): the configuration they share, called first in each model: incremental,
+  delete+insert on snapshot_date, never fully refreshed (`--full-refresh` must not wipe history the source no
+  longer holds), the batch date's rows deleted first; post-hooks add the model's primary key and indexes
+  (macros/indexes.sql) outside the transaction.
 
   delete_batch_date_rows(): pre-hook, inside the model's transaction: removes the batch date's rows before they are
   rebuilt, so a re-run replaces that date (never appends twice), even if the batch were to yield no rows at all
   (then dbt-mysql's key-driven delete below would have nothing to delete by). A no-op on the first build.
 -#}
+{% macro date_keyed_history_config(primary_key, indexes={}) -%}
+    {%- set post_hooks = [
+        {"sql": "{{ ensure_primary_key(this, " ~ primary_key ~ ") }}", "transaction": false}
+    ] -%}
+    {%- for index_name, columns in indexes.items() -%}
+        {%- do post_hooks.append(
+            {"sql": "{{ ensure_index(this, '" ~ index_name ~ "', " ~ columns ~ ") }}", "transaction": false}
+        ) -%}
+    {%- endfor -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='snapshot_date',
+        full_refresh=false,
+        pre_hook="{{ delete_batch_date_rows('snapshot_date') }}",
+        post_hook=post_hooks,
+    ) }}
+{%- endmacro %}
+
 {% macro delete_batch_date_rows(date_column='snapshot_date') -%}
     {%- if execute and load_relation(this) is not none -%}
-        DELETE FROM {{ this }} WHERE {{ date_column }} = {{ batch_date_literal() }}
+        delete from {{ this }} where {{ date_column }} = {{ batch_date_literal() }}
     {%- else -%}
-        SELECT 'first build of {{ this.identifier }}: nothing to replace' AS delete_batch_date_rows
+        select 'first build of {{ this.identifier }}: nothing to replace' as delete_batch_date_rows
     {%- endif -%}
 {%- endmacro %}
 
-{#-
-  Override of dbt-mysql 1.7's `incremental_delete` (the delete half of its delete+insert incremental): same rows
-  deleted, cheaper SQL. The adapter writes `DELETE ... WHERE key IN (SELECT key FROM <tmp>)`, which MariaDB 10.11
-  (and MySQL before 8.0.21) evaluates as a full scan of the target with a subquery per row: it would grow with the
-  history. For a single-column key with few distinct values (one batch date) the keys are read first and deleted as
-  a literal IN list: an index range scan on the primary key. Composite keys, or many keys, keep the adapter's form.
--#}
 {% macro incremental_delete(tmp_relation, target_relation, unique_key=none, statement_name="pre_main") %}
     {%- if unique_key is none or unique_key | length == 0 -%}
         {{ return('') }}
@@ -42,11 +60,11 @@
         {{ return(fallback) }}
     {%- endif -%}
     {%- set literals = [] -%}
-    {%- for v in values if v is not none -%}
-        {%- if v is number -%}
-            {%- do literals.append(v | string) -%}
+    {%- for value in values if value is not none -%}
+        {%- if value is number -%}
+            {%- do literals.append(value | string) -%}
         {%- else -%}
-            {%- do literals.append("'" ~ (v | string | replace("\\", "\\\\") | replace("'", "''")) ~ "'") -%}
+            {%- do literals.append("'" ~ (value | string | replace("\\", "\\\\") | replace("'", "''")) ~ "'") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if literals | length == 0 -%}
@@ -83,8 +101,8 @@
 
 {% macro delete_window_rows(date_column='snapshot_date') -%}
     {%- if execute and load_relation(this) is not none -%}
-        DELETE FROM {{ this }} WHERE {{ date_column }} >= {{ kpi_window_start() }}
+        delete from {{ this }} where {{ date_column }} >= {{ kpi_window_start() }}
     {%- else -%}
-        SELECT 'first build of {{ this.identifier }}: nothing to replace' AS delete_window_rows
+        select 'first build of {{ this.identifier }}: nothing to replace' as delete_window_rows
     {%- endif -%}
 {%- endmacro %}

@@ -8,9 +8,9 @@
 {% macro _index_exists(relation, index_name) -%}
     {%- if not execute -%}{{ return(false) }}{%- endif -%}
     {%- set sql -%}
-        SELECT COUNT(*) FROM information_schema.statistics
-        WHERE table_schema = '{{ relation.schema }}' AND table_name = '{{ relation.identifier }}'
-          AND index_name = '{{ index_name }}'
+        select count(*) from information_schema.statistics
+        where table_schema = '{{ relation.schema }}' and table_name = '{{ relation.identifier }}'
+          and index_name = '{{ index_name }}'
     {%- endset -%}
     {%- set result = run_query(sql) -%}
     {{ return(result.columns[0].values()[0] | int > 0) }}
@@ -19,16 +19,16 @@
 {#- A no-op statement when there is nothing to do (a hook must render to SQL). -#}
 {% macro ensure_primary_key(relation, columns) -%}
     {%- if _index_exists(relation, 'PRIMARY') -%}
-        SELECT 'primary key of {{ relation.identifier }} present' AS ensure_primary_key
+        select 'primary key of {{ relation.identifier }} present' as ensure_primary_key
     {%- else -%}
-        ALTER TABLE {{ relation }} ADD PRIMARY KEY ({{ columns | join(', ') }})
+        alter table {{ relation }} add primary key ({{ columns | join(', ') }})
     {%- endif -%}
 {%- endmacro %}
 
 {% macro ensure_index(relation, index_name, columns, unique=false) -%}
     {%- if _index_exists(relation, index_name) -%}
-        SELECT 'index {{ index_name }} present' AS ensure_index
+        select 'index {{ index_name }} present' as ensure_index
     {%- else -%}
-        CREATE {{ 'UNIQUE ' if unique }}INDEX {{ index_name }} ON {{ relation }} ({{ columns | join(', ') }})
+        create {{ 'unique ' if unique }}index {{ index_name }} on {{ relation }} ({{ columns | join(', ') }})
     {%- endif -%}
 {%- endmacro %}

@@ -1,21 +1,32 @@
 {#- Every bucketing of gold.moveout_summary counts each move-out of gold.moveout_analysis exactly once: returns the
     bucket types whose total differs (or is missing while there are move-outs). -#}
 {% test moveout_summary_adds_up(model, analysis) %}
-WITH expected AS (
-    SELECT COUNT(*) AS moveouts FROM {{ analysis }}
+with expected as (
+    select count(*) as moveouts from {{ analysis }}
 ),
 
-kinds AS (
-    SELECT 'rent' AS bucket_type UNION ALL SELECT 'age' UNION ALL SELECT 'tenure' UNION ALL SELECT 'reason'
+kinds as (
+    select 'rent' as bucket_type
+    union all select 'age'
+    union all select 'tenure'
+    union all select 'reason'
 ),
 
-totals AS (
-    SELECT bucket_type, SUM(moveouts) AS moveouts FROM {{ model }} GROUP BY bucket_type
+totals as (
+    select
+        bucket_type,
+        sum(moveouts) as moveouts
+    from {{ model }}
+    group by bucket_type
 )
 
-SELECT k.bucket_type, COALESCE(t.moveouts, 0) AS summary_moveouts, e.moveouts AS expected_moveouts
-FROM kinds AS k
-CROSS JOIN expected AS e
-LEFT JOIN totals AS t ON t.bucket_type = k.bucket_type
-WHERE COALESCE(t.moveouts, 0) <> e.moveouts
+select
+    kinds.bucket_type,
+    coalesce(totals.moveouts, 0) as summary_moveouts,
+    expected.moveouts as expected_moveouts
+from kinds
+cross join expected
+left join totals
+    on totals.bucket_type = kinds.bucket_type
+where coalesce(totals.moveouts, 0) <> expected.moveouts
 {% endtest %}

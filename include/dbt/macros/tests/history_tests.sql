@@ -10,19 +10,19 @@
 {% test one_primary_per_occupied_room(model, date_column='snapshot_date', room_columns=['apartment_id', 'room_id'],
                                       status_column='management_status_code', flag_column='is_room_primary') %}
 {%- set present = present_statuses() %}
-SELECT
+select
     {{ date_column }},
     {{ room_columns | join(', ') }},
-    SUM(CASE WHEN {{ flag_column }} = 1 THEN 1 ELSE 0 END) AS primary_rows,
-    MAX(CASE WHEN {{ status_column }} IN {{ sql_list(present) }} THEN 1 ELSE 0 END) AS has_present_tenant,
-    SUM(CASE WHEN {{ flag_column }} = 1 AND {{ status_column }} NOT IN {{ sql_list(present) }} THEN 1 ELSE 0 END)
-        AS primary_rows_not_present,
-    SUM(CASE WHEN {{ flag_column }} IS NULL OR {{ flag_column }} NOT IN (0, 1) THEN 1 ELSE 0 END) AS bad_flags
-FROM {{ model }}
-GROUP BY {{ date_column }}, {{ room_columns | join(', ') }}
-HAVING primary_rows <> has_present_tenant
-    OR primary_rows_not_present > 0
-    OR bad_flags > 0
+    sum(case when {{ flag_column }} = 1 then 1 else 0 end) as primary_rows,
+    max(case when {{ status_column }} in {{ sql_list(present) }} then 1 else 0 end) as has_present_tenant,
+    sum(case when {{ flag_column }} = 1 and {{ status_column }} not in {{ sql_list(present) }} then 1 else 0 end)
+        as primary_rows_not_present,
+    sum(case when {{ flag_column }} is null or {{ flag_column }} not in (0, 1) then 1 else 0 end) as bad_flags
+from {{ model }}
+group by {{ date_column }}, {{ room_columns | join(', ') }}
+having primary_rows <> has_present_tenant
+    or primary_rows_not_present > 0
+    or bad_flags > 0
 {% endtest %}
 
 {#-
@@ -30,31 +30,31 @@ HAVING primary_rows <> has_present_tenant
   (no overlap, no hole), valid_to >= valid_from, and only the last period is open (valid_to NULL).
 -#}
 {% test scd2_periods_contiguous(model, entity_column, valid_from='valid_from', valid_to='valid_to') %}
-WITH ordered AS (
-    SELECT
-        {{ entity_column }} AS entity,
-        {{ valid_from }} AS valid_from,
-        {{ valid_to }} AS valid_to,
-        LEAD({{ valid_from }}) OVER (PARTITION BY {{ entity_column }} ORDER BY {{ valid_from }}) AS next_valid_from
-    FROM {{ model }}
+with ordered as (
+    select
+        {{ entity_column }} as entity,
+        {{ valid_from }} as valid_from,
+        {{ valid_to }} as valid_to,
+        lead({{ valid_from }}) over (partition by {{ entity_column }} order by {{ valid_from }}) as next_valid_from
+    from {{ model }}
 )
-SELECT *
-FROM ordered
-WHERE valid_from IS NULL
-   OR (next_valid_from IS NOT NULL AND (valid_to IS NULL OR next_valid_from <> DATE_ADD(valid_to, INTERVAL 1 DAY)))
-   OR (next_valid_from IS NULL AND valid_to IS NOT NULL)
-   OR valid_to < valid_from
+select *
+from ordered
+where valid_from is null
+   or (next_valid_from is not null and (valid_to is null or next_valid_from <> date_add(valid_to, interval 1 day)))
+   or (next_valid_from is null and valid_to is not null)
+   or valid_to < valid_from
 {% endtest %}
 
 {#- is_current agrees with valid_to (1 exactly when valid_to is NULL) and every entity has exactly one current
     period. -#}
 {% test scd2_current_flag(model, entity_column, valid_to='valid_to', current_flag='is_current') %}
-SELECT
+select
     {{ entity_column }},
-    SUM(CASE WHEN {{ current_flag }} = 1 THEN 1 ELSE 0 END) AS current_periods,
-    SUM(CASE WHEN ({{ current_flag }} = 1) <> ({{ valid_to }} IS NULL) OR {{ current_flag }} IS NULL
-             THEN 1 ELSE 0 END) AS disagreeing_rows
-FROM {{ model }}
-GROUP BY {{ entity_column }}
-HAVING current_periods <> 1 OR disagreeing_rows > 0
+    sum(case when {{ current_flag }} = 1 then 1 else 0 end) as current_periods,
+    sum(case when ({{ current_flag }} = 1) <> ({{ valid_to }} is null) or {{ current_flag }} is null
+             then 1 else 0 end) as disagreeing_rows
+from {{ model }}
+group by {{ entity_column }}
+having current_periods <> 1 or disagreeing_rows > 0
 {% endtest %}

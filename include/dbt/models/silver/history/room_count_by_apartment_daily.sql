@@ -1,20 +1,11 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='snapshot_date',
-    full_refresh=false,
-    pre_hook="{{ delete_batch_date_rows('snapshot_date') }}",
-    post_hook=[
-        {"sql": "{{ ensure_primary_key(this, ['snapshot_date', 'apartment_id']) }}", "transaction": false},
-    ],
-) }}
--- Date-keyed history: the number of rooms of each property in the batch date's rooms dump, read from this batch's
--- raw rooms (int_batch_rooms: schema = var batch_schema), one row per apartment_id the dump's rooms name (a room
--- whose property is missing from the apartments dump still counts). Its sum per date is room_count_daily's
--- total_rooms. Each run replaces the batch date's rows. gold.property_daily_metrics' total_rooms.
+{{ date_keyed_history_config(primary_key=['snapshot_date', 'apartment_id']) }}
+{#- Date-keyed history: the number of rooms of each property in the batch date's rooms dump, read from this batch's
+    raw rooms (int_batch_rooms: schema = var batch_schema), one row per apartment_id the dump's rooms name (a room
+    whose property is missing from the apartments dump still counts). Its sum per date is room_count_daily's
+    total_rooms. Each run replaces the batch date's rows. gold.property_daily_metrics' total_rooms. #}
 select
     {{ batch_date_literal() }} as snapshot_date,
-    r.apartment_id,
+    rooms.apartment_id,
     cast(count(*) as unsigned) as total_rooms
-from {{ ref('int_batch_rooms') }} as r
-group by r.apartment_id
+from {{ ref('int_batch_rooms') }} as rooms
+group by rooms.apartment_id

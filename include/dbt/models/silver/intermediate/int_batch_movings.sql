@@ -1,4 +1,6 @@
 {{ config(materialized='ephemeral') }}
--- This run's batch of movings, from the schema in var batch_schema ('{{ batch_schema() }}'), with the same cleaning
--- macros as stg_movings. Feeds only the date-keyed history models (CONTRACT invariant 2).
+{#- This run's batch of movings, from the schema in var batch_schema, with the same SELECT as stg_movings
+    (macros/staging/clean_movings.sql). Feeds only the date-keyed history models (CONTRACT invariant 2).
+    batch_schema() refuses a schema other than staging or staging_load, already at parse time. #}
+{%- do batch_schema() %}
 {{ clean_movings(source('staging_batch', 'movings')) }}
