@@ -118,13 +118,14 @@ def test_current_models_read_published_staging_and_history_models_read_the_batch
     assert "source.tokyobeta.staging.tenant_daily_snapshots" in models["tenant_status_history"]["depends_on"]["nodes"]
 
 
-def test_sources_declare_freshness(manifest):
+def test_sources_are_described_and_declare_no_freshness_nothing_evaluates(manifest):
+    # the freshness DAG grades staging from its batch tags; a dbt freshness block would be a second, unread rule
     sources = {s["name"]: s for s in manifest["sources"].values() if s["source_name"] == "staging"}
-    for table in ("movings", "tenants", "apartments", "rooms", "inquiries"):
-        assert sources[table]["loaded_at_field"] == "updated_at"
-        assert sources[table]["freshness"]["error_after"]["count"]
+    for table in ("movings", "tenants", "apartments", "rooms", "inquiries", "tenant_daily_snapshots"):
         assert sources[table]["description"].strip()
-    assert sources["tenant_daily_snapshots"]["loaded_at_field"] == "CAST(snapshot_date AS DATETIME)"
+        assert sources[table]["loaded_at_field"] is None
+        thresholds = sources[table]["freshness"] or {}
+        assert not any((thresholds.get(key) or {}).get("count") for key in ("warn_after", "error_after"))
 
 
 def test_a_batch_schema_other_than_staging_or_the_load_area_is_refused(offline):
