@@ -12,7 +12,7 @@ with room_movings as (
     select
         movings.*,
         sum(case when movings.move_renew_flag = 0 then 1 else 0 end) over (
-            partition by movings.tenant_id, movings.apartment_id, movings.room_id
+            partition by {{ contract_key('movings') }}
             order by movings.movein_date is null, movings.movein_date, movings.moving_id
             rows between unbounded preceding and current row
         ) as chain_number
@@ -21,25 +21,21 @@ with room_movings as (
 
 chain_renewals as (
     select
-        tenant_id,
-        apartment_id,
-        room_id,
+        {{ contract_key() }},
         chain_number,
         sum(case when move_renew_flag = 1 and cancel_flag = 0 then 1 else 0 end) as renewal_count
     from room_movings
-    group by tenant_id, apartment_id, room_id, chain_number
+    group by {{ contract_key() }}, chain_number
 ),
 
 chain_latest as (
     {#- the chain's latest valid moving: the start itself or its last renewal -#}
     select
-        tenant_id,
-        apartment_id,
-        room_id,
+        {{ contract_key() }},
         chain_number,
         rent as latest_rent,
         row_number() over (
-            partition by tenant_id, apartment_id, room_id, chain_number
+            partition by {{ contract_key() }}, chain_number
             order by movein_date is null desc, movein_date desc, moving_id desc
         ) as latest_rank
     from room_movings
@@ -97,15 +93,11 @@ select
 from contract_starts
 inner join chain_renewals
     on
-        contract_starts.tenant_id = chain_renewals.tenant_id
-        and contract_starts.apartment_id = chain_renewals.apartment_id
-        and contract_starts.room_id = chain_renewals.room_id
+        {{ same_contract('contract_starts', 'chain_renewals') }}
         and contract_starts.chain_number = chain_renewals.chain_number
 inner join chain_latest
     on
-        contract_starts.tenant_id = chain_latest.tenant_id
-        and contract_starts.apartment_id = chain_latest.apartment_id
-        and contract_starts.room_id = chain_latest.room_id
+        {{ same_contract('contract_starts', 'chain_latest') }}
         and contract_starts.chain_number = chain_latest.chain_number
         and chain_latest.latest_rank = 1
 left join transfer_arrivals
