@@ -28,6 +28,7 @@ sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
 from harness import mysql_server, warehouse  # noqa: E402
 from tokyobeta_etl.kpi import compute_occupancy_metrics  # noqa: E402
+from tokyobeta_etl.kpi.occupancy import statement_params  # noqa: E402
 from tokyobeta_etl.kpi.sql_files import default_sql_dir, load_statement  # noqa: E402
 from tokyobeta_etl.kpi.window import occupancy_window  # noqa: E402
 
@@ -272,7 +273,7 @@ def timed_run(db, etl, lookback: int, forward: int, computed_at: dt.datetime, ba
 def explain(db, etl) -> dict:
     """EXPLAIN of the two INSERT ... SELECT statements with the default window's parameters."""
     sql_dir = default_sql_dir()
-    params = occupancy_window(LAST, LAST, LOOKBACK, FORWARD).sql_params(dt.datetime(2026, 2, 10, 22, 0))
+    params = statement_params(occupancy_window(LAST, LAST, LOOKBACK, FORWARD), dt.datetime(2026, 2, 10, 22, 0))
     conn = db.connect(user=etl.user, password=etl.password)
     out = {}
     try:

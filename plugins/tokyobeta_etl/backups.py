@@ -6,8 +6,10 @@ batch as their comment (`tokyobeta batch=YYYY-MM-DD`, the staging tables' tag), 
 names is in place, so an untagged table (content of unknown batch) is never copied under a batch's name. Before a
 table is rewritten it is copied to the name of its tag, replacing that batch's earlier copy (a re-run of the same
 batch), and the newest N batch dates are kept (Variable tokyobeta_backup_generations; 0 keeps none). dbt does this
-for its models (include/dbt/macros/backups.sql, the same names: tests/ops/test_backups.py checks they agree), the
-KPI for its table through keep_generation().
+for its models (include/dbt/macros/backups.sql), the KPI for its table through keep_generation(). This module owns
+the naming: dbt reads its pieces as vars (dbt_vars()); the fallbacks the macro and dbt_project.yml keep for a run
+without them are checked against it (tests/dbt/test_gold_backup_naming.py), and tests/ops/test_backups.py checks
+that both name the same tables.
 
 A restore swaps the live table and the chosen batch's backup in one RENAME. The comment moves with each table, so
 the live table then carries the restored batch and the one it replaced becomes the backup of its own batch:
@@ -25,9 +27,20 @@ from tokyobeta_etl import config
 from tokyobeta_etl.loading.generations import parse_tag
 
 MAX_IDENTIFIER = 64  # MySQL's (and MariaDB's) limit on a table name
-FILLING = "new"  # suffix of a copy being filled (macros/backups.sql uses the same): never a batch, never listed
+# <BACKUP_SCHEMA>.<PREFIX><SEPARATOR><schema><SEPARATOR><table><SEPARATOR><batch as BATCH_FORMAT>
+BACKUP_SCHEMA = config.OPS
+PREFIX = "bak"
+SEPARATOR = "__"
+BATCH_FORMAT = "%Y%m%d"  # eight digits: the 'YYYY-MM-DD' batch without its dashes
+FILLING = "new"  # suffix of a copy being filled: never a batch, never listed
 PARKED = "swap"  # suffix of the third name a same-batch swap needs for an instant
-_NAME = re.compile(r"^bak__(?P<schema>[a-z]+)__(?P<table>[a-z0-9_]+)__(?P<batch>\d{8})$")
+GENERATIONS_VARIABLE = "tokyobeta_backup_generations"
+DEFAULT_GENERATIONS = int(config.VARIABLE_DEFAULTS[GENERATIONS_VARIABLE])
+_NAME = re.compile(
+    rf"^{PREFIX}{SEPARATOR}(?P<schema>[a-z]+){SEPARATOR}(?P<table>[a-z0-9_]+){SEPARATOR}(?P<batch>\d{{8}})$"
+)
+# LIKE pattern of every backup's name: `_` is a LIKE wildcard, escaped (the regex above then keeps real names)
+_LIKE_ANY = (PREFIX + SEPARATOR).replace("_", "\\_") + "%"
 
 
 @dataclass(frozen=True)
@@ -43,12 +56,23 @@ class Backup:
         return backup_name(self.schema, self.table, self.batch)
 
 
+def dbt_vars() -> dict[str, str]:
+    """The naming pieces include/dbt/macros/backups.sql reads as vars, so that dbt names backups as this module
+    does. The generations to keep travel apart (var backup_generations, the Airflow Variable)."""
+    return {
+        "backup_schema": BACKUP_SCHEMA,
+        "backup_name_prefix": PREFIX,
+        "backup_name_separator": SEPARATOR,
+        "backup_filling_suffix": FILLING,
+    }
+
+
 def backup_name(schema: str, table: str, batch: dt.date) -> str:
-    return _name(schema, table, f"{batch:%Y%m%d}")
+    return _name(schema, table, batch.strftime(BATCH_FORMAT))
 
 
 def _name(schema: str, table: str, suffix: str) -> str:
-    name = f"bak__{schema}__{table}__{suffix}"
+    name = SEPARATOR.join((PREFIX, schema, table, suffix))
     if len(name) > MAX_IDENTIFIER:
         raise ValueError(f"backup name {name} is longer than MySQL's {MAX_IDENTIFIER} characters")
     return name
@@ -66,9 +90,9 @@ def parse_backup_name(name: str) -> tuple[str, str, dt.date] | None:
 
 
 def generations_to_keep() -> int:
-    raw = config.setting("tokyobeta_backup_generations")
+    raw = config.setting(GENERATIONS_VARIABLE)
     if not (raw or "").isdigit():
-        raise ValueError(f"Variable tokyobeta_backup_generations must be a whole number >= 0, got {raw!r}")
+        raise ValueError(f"Variable {GENERATIONS_VARIABLE} must be a whole number >= 0, got {raw!r}")
     return int(raw)
 
 
@@ -76,8 +100,8 @@ def list_backups(cur) -> list[Backup]:
     """Every backup in ops, by table, newest batch first."""
     cur.execute(
         "SELECT table_name, table_rows, create_time FROM information_schema.tables "
-        "WHERE table_schema = %s AND table_name LIKE 'bak\\\\_\\\\_%%'",
-        (config.OPS,),
+        "WHERE table_schema = %s AND table_name LIKE %s",
+        (BACKUP_SCHEMA, _LIKE_ANY),
     )
     rows = [(parse_backup_name(name), estimate, created) for name, estimate, created in cur.fetchall()]
     out = [Backup(*parsed, estimate, created) for parsed, estimate, created in rows if parsed]
@@ -112,15 +136,15 @@ def keep_generation(cur, schema: str, table: str, keep: int) -> dt.date | None:
     if held:
         _copy(cur, schema, table, backup_name(schema, table, held))
     for old in backups_of(cur, schema, table)[keep:]:
-        cur.execute(f"DROP TABLE IF EXISTS `{config.OPS}`.`{old.name}`")
+        cur.execute(f"DROP TABLE IF EXISTS `{BACKUP_SCHEMA}`.`{old.name}`")
     return held
 
 
 def _copy(cur, schema: str, table: str, name: str) -> None:
     """Fill a scratch copy, then rename it: a backup's name never shows a half-copied table. LIKE copies the
     definition and the comment (the tag) too."""
-    live, target = f"`{schema}`.`{table}`", f"`{config.OPS}`.`{name}`"
-    filling = f"`{config.OPS}`.`{_name(schema, table, FILLING)}`"
+    live, target = f"`{schema}`.`{table}`", f"`{BACKUP_SCHEMA}`.`{name}`"
+    filling = f"`{BACKUP_SCHEMA}`.`{_name(schema, table, FILLING)}`"
     for statement in (
         f"DROP TABLE IF EXISTS {filling}",
         f"CREATE TABLE {filling} LIKE {live}",
@@ -143,7 +167,7 @@ def live_batches(cur) -> dict[tuple[str, str], dt.date | None]:
 def listing(cur) -> str:
     kept = list_backups(cur)
     if not kept:
-        return f"No backups kept in {config.OPS}."
+        return f"No backups kept in {BACKUP_SCHEMA}."
     live = live_batches(cur)
     lines = ["Backups by batch date, newest first (the live table's batch in brackets):"]
     for (schema, table), group in itertools.groupby(kept, key=lambda b: (b.schema, b.table)):
@@ -202,12 +226,12 @@ def restore(conn, qualified_table: str, batch: dt.date | None = None) -> Restore
 
 def _choose(qualified_table: str, kept: set[dt.date], batch: dt.date | None) -> dt.date:
     if not kept:
-        raise RestoreRefused(f"no backup of {qualified_table} in {config.OPS}")
+        raise RestoreRefused(f"no backup of {qualified_table} in {BACKUP_SCHEMA}")
     if batch is None:
         return max(kept)
     if batch not in kept:
         have = ", ".join(str(b) for b in sorted(kept, reverse=True))
-        raise RestoreRefused(f"no backup of {qualified_table} for batch {batch} in {config.OPS} (kept: {have})")
+        raise RestoreRefused(f"no backup of {qualified_table} for batch {batch} in {BACKUP_SCHEMA} (kept: {have})")
     return batch
 
 
@@ -215,13 +239,13 @@ def restore_statements(
     schema: str, table: str, batch: dt.date, replaced: dt.date | None, *, replaced_kept: bool
 ) -> tuple[str, ...]:
     """The swap as one atomic RENAME; the swapped-out table is named by the batch it holds."""
-    live, chosen = f"`{schema}`.`{table}`", f"`{config.OPS}`.`{backup_name(schema, table, batch)}`"
+    live, chosen = f"`{schema}`.`{table}`", f"`{BACKUP_SCHEMA}`.`{backup_name(schema, table, batch)}`"
     if replaced is None:  # no live table: nothing to swap out
         return (f"RENAME TABLE {chosen} TO {live}",)
     if replaced == batch:  # two builds of one batch: they trade places (restoring it again swaps them back)
-        parked = f"`{config.OPS}`.`{_name(schema, table, PARKED)}`"
+        parked = f"`{BACKUP_SCHEMA}`.`{_name(schema, table, PARKED)}`"
         return (f"RENAME TABLE {live} TO {parked}, {chosen} TO {live}, {parked} TO {chosen}",)
-    out = f"`{config.OPS}`.`{backup_name(schema, table, replaced)}`"
+    out = f"`{BACKUP_SCHEMA}`.`{backup_name(schema, table, replaced)}`"
     swap = f"RENAME TABLE {live} TO {out}, {chosen} TO {live}"
     # an older copy of the live table's batch gives way to the live one, as a re-run's copy would
     return (f"DROP TABLE {out}", swap) if replaced_kept else (swap,)

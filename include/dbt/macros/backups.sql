@@ -10,16 +10,32 @@
     this hook leaves an untagged table: content of unknown batch, never copied under a batch's name.
   - pre-hook keep_generations(this): before the model replaces its table, copies the table to the name of its tag
     (a re-run of the same batch replaces only that batch's copy), then keeps the newest N batch dates. N =
-    var('backup_generations'), from the Airflow Variable tokyobeta_backup_generations (default 3; 0 keeps none).
+    var('backup_generations'), from the Airflow Variable tokyobeta_backup_generations (0 keeps none).
 
-  tokyobeta_etl.backups owns the same pattern in Python (the KPI table's backups, listing, restore); tests/ops/
-  test_backups.py checks that the two agree. The statements run while the hook renders (one statement per call: the
-  driver takes no multi-statement strings); the hook itself is a no-op SELECT saying what it did, in dbt's log.
+  tokyobeta_etl.backups owns the naming (it also backs up the KPI table, lists and restores): the DAG passes its
+  pieces as vars (tokyobeta_etl.backups.dbt_vars()). _backup_naming() holds the only fallbacks, for a dbt run
+  without them, and dbt_project.yml the default of backup_generations: tests/dbt/test_gold_backup_naming.py checks
+  both against Python, tests/ops/test_backups.py that the two name the same tables. The statements run while the
+  hook renders (one statement per call: the driver takes no multi-statement strings); the hook itself is a no-op
+  SELECT saying what it did, in dbt's log.
 -#}
 
+{#- the naming pieces, from tokyobeta_etl.backups through vars -#}
+{% macro _backup_naming() -%}
+    {{- return({
+        'schema': var('backup_schema', 'ops'),
+        'prefix': var('backup_name_prefix', 'bak'),
+        'separator': var('backup_name_separator', '__'),
+        'filling': var('backup_filling_suffix', 'new'),
+    }) -}}
+{%- endmacro %}
+
 {% macro backup_name(relation, batch) -%}
-    {#- batch: 'YYYY-MM-DD'; also 'new' (the copy being filled) or '' (the prefix of every batch's name) -#}
-    {%- set name = 'bak__' ~ relation.schema ~ '__' ~ relation.identifier ~ '__' ~ (batch | replace('-', '')) -%}
+    {#- batch: 'YYYY-MM-DD' (the name holds its eight digits); also the filling suffix (the copy being filled) or ''
+        (the prefix of every batch's name) -#}
+    {%- set naming = _backup_naming() -%}
+    {%- set name = [naming.prefix, relation.schema, relation.identifier, batch | replace('-', '')]
+        | join(naming.separator) -%}
     {%- if name | length > 64 -%}
         {{ exceptions.raise_compiler_error("tokyobeta: backup name " ~ name ~ " is longer than MySQL's 64 characters") }}
     {%- endif -%}
@@ -73,7 +89,8 @@
 {%- endmacro %}
 
 {% macro _generations_to_keep() -%}
-    {%- set raw = var('backup_generations', 3) | string | trim -%}
+    {#- no fallback here: dbt_project.yml's default is the one dbt has -#}
+    {%- set raw = var('backup_generations') | string | trim -%}
     {%- if not raw.isdigit() -%}
         {{ exceptions.raise_compiler_error("tokyobeta: backup_generations (Variable tokyobeta_backup_generations) "
             ~ "must be a whole number >= 0, got '" ~ raw ~ "'") }}
@@ -83,8 +100,9 @@
 
 {#- fill a scratch copy first, then rename it: a backup's name never shows a half-copied table -#}
 {% macro _copy_to_backup(relation, batch) -%}
-    {%- set target = '`ops`.`' ~ backup_name(relation, batch) ~ '`' -%}
-    {%- set filling = '`ops`.`' ~ backup_name(relation, 'new') ~ '`' -%}
+    {%- set naming = _backup_naming() -%}
+    {%- set target = '`' ~ naming.schema ~ '`.`' ~ backup_name(relation, batch) ~ '`' -%}
+    {%- set filling = '`' ~ naming.schema ~ '`.`' ~ backup_name(relation, naming.filling) ~ '`' -%}
     {%- do run_query('drop table if exists ' ~ filling) -%}
     {%- do run_query('create table ' ~ filling ~ ' like ' ~ relation) -%}
     {%- do run_query('insert into ' ~ filling ~ ' select * from ' ~ relation) -%}
@@ -94,11 +112,12 @@
 
 {#- drops every backup of the relation but the newest `keep` batch dates; returns the names dropped -#}
 {% macro _prune_backups(relation, keep) -%}
+    {%- set backup_schema = _backup_naming().schema -%}
     {%- set prefix = backup_name(relation, '') -%}
     {#- LIKE's `_` matches any character: the regex keeps exactly this table's dated names -#}
     {%- set sql -%}
         select table_name from information_schema.tables
-        where table_schema = 'ops' and table_name like '{{ prefix }}%'
+        where table_schema = '{{ backup_schema }}' and table_name like '{{ prefix }}%'
     {%- endset -%}
     {%- set dated = [] -%}
     {%- for name in run_query(sql).columns[0].values() -%}
@@ -106,7 +125,7 @@
     {%- endfor -%}
     {%- set dropped = (dated | sort(reverse=true))[keep:] -%}
     {%- for name in dropped -%}
-        {%- do run_query('drop table if exists `ops`.`' ~ name ~ '`') -%}
+        {%- do run_query('drop table if exists `' ~ backup_schema ~ '`.`' ~ name ~ '`') -%}
     {%- endfor -%}
     {{- return(dropped) -}}
 {%- endmacro %}
@@ -120,7 +139,8 @@
         {%- if held -%}{%- do _copy_to_backup(relation, held) -%}{%- endif -%}
         {%- set dropped = _prune_backups(relation, keep) -%}
         {%- if held -%}
-            {%- set copied = 'batch ' ~ held ~ ' copied to ops.' ~ backup_name(relation, held) -%}
+            {%- set copied = 'batch ' ~ held ~ ' copied to ' ~ _backup_naming().schema ~ '.'
+                ~ backup_name(relation, held) -%}
         {%- else -%}
             {%- set copied = 'nothing copied (' ~ ('backup_generations is 0' if keep == 0 else 'no tagged table') ~ ')' -%}
         {%- endif -%}

@@ -17,6 +17,9 @@
 -- [D, D + lookback_days] (never after as_of). So a re-run leaves exactly the chronological table (CONTRACT.md
 -- section 7, invariant 2); for the daily run this is as_of itself.
 --
+-- The status sets, %(movein_statuses)s and %(application_statuses)s, are parameters: tokyobeta_etl.data_contract
+-- owns them (tokyobeta_etl.kpi.status_params).
+--
 -- occupancy_rate: ROUND(period_end_rooms / total_rooms, 4), half away from zero, computed in DECIMAL so that
 -- div_precision_increment cannot change it; NULL when total_rooms is 0 or room_count_daily has no row for D.
 INSERT INTO gold.occupancy_daily_metrics (
@@ -41,7 +44,7 @@ snapshot_row AS (
         s.apartment_id,
         s.room_id,
         s.is_room_primary,
-        s.move_in_date = s.snapshot_date AND s.management_status_code IN (4, 5, 6, 7, 9) AS is_movein,
+        (s.move_in_date = s.snapshot_date AND s.management_status_code IN %(movein_statuses)s) AS is_movein,
         s.moveout_plans_date = s.snapshot_date AS is_moveout
     FROM silver.tenant_room_snapshot_daily AS s
     WHERE s.snapshot_date BETWEEN %(window_start)s AND %(as_of)s
@@ -80,7 +83,9 @@ candidate AS (
     -- Tenants with a period in the application set starting in the window.
     SELECT DISTINCT c.tenant_id
     FROM silver.tenant_status_history AS c
-    WHERE c.valid_from BETWEEN %(window_start)s AND %(as_of)s AND c.management_status_code IN (4, 5)
+    WHERE
+        c.valid_from BETWEEN %(window_start)s AND %(as_of)s  -- noqa: LT02
+        AND c.management_status_code IN %(application_statuses)s
 ),
 
 period AS (
@@ -95,7 +100,7 @@ period AS (
 ),
 
 application_day AS (
-    -- Entering the application set (4, 5) on D: from another status, or as the tenant's first period. status is
+    -- Entering the application set on D: from another status, or as the tenant's first period. status is
     -- never NULL (tenants.status is NOT NULL), so a NULL previous_status means "no previous period".
     SELECT
         p.valid_from AS snapshot_date,
@@ -103,8 +108,8 @@ application_day AS (
     FROM period AS p
     WHERE
         p.valid_from BETWEEN %(window_start)s AND %(as_of)s  -- noqa: LT02
-        AND p.status IN (4, 5)
-        AND (p.previous_status IS NULL OR p.previous_status NOT IN (4, 5))
+        AND p.status IN %(application_statuses)s
+        AND (p.previous_status IS NULL OR p.previous_status NOT IN %(application_statuses)s)
     GROUP BY p.valid_from
 ),
 

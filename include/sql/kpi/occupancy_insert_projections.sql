@@ -12,6 +12,8 @@
 --                                      e.g. (snapshot_date, apartment_id, room_id)
 --   silver.room_count_daily            primary key snapshot_date
 --
+-- The status set %(application_statuses)s is a parameter, as in occupancy_insert_facts.sql.
+--
 -- occupancy_rate: as in occupancy_insert_facts.sql (DECIMAL, half away from zero, NULL over 0 or unknown rooms).
 INSERT INTO gold.occupancy_daily_metrics (
     snapshot_date,
@@ -77,12 +79,12 @@ opening AS (
 ),
 
 movein_day AS (
-    -- Applicants (4, 5) whose move-in date is ahead: distinct rooms per date.
+    -- Applicants (the application set) whose move-in date is ahead: distinct rooms per date.
     SELECT
         b.move_in_date AS snapshot_date,
         COUNT(DISTINCT b.apartment_id, b.room_id) AS new_moveins
     FROM base AS b
-    WHERE b.management_status_code IN (4, 5) AND b.move_in_date > %(as_of)s
+    WHERE b.management_status_code IN %(application_statuses)s AND b.move_in_date > %(as_of)s
     GROUP BY b.move_in_date
 ),
 

@@ -2,7 +2,8 @@
 
 `compute_occupancy_metrics` runs include/sql/kpi/occupancy_*.sql: each statement covers every date of the window
 at once (fact days grouped by date, projection days from a generated calendar with a running SUM), never a query
-per date. Python only picks the window (window.py), binds the driver placeholders and runs the files in order.
+per date. Python only picks the window (window.py), binds the driver placeholders (the window's dates and the
+status sets of data_contract, status_params.py) and runs the files in order.
 
 Indexes the SQL relies on (the silver models must keep them):
 - silver.tenant_room_snapshot_daily: an index leading with snapshot_date, such as (snapshot_date, apartment_id,
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from tokyobeta_etl import backups
 from tokyobeta_etl.kpi.sql_files import default_sql_dir, load_statement
+from tokyobeta_etl.kpi.status_params import status_params
 from tokyobeta_etl.kpi.window import OccupancyWindow, check_run_params, occupancy_window
 from tokyobeta_etl.loading.generations import batch_tag
 
@@ -75,7 +77,7 @@ def compute_occupancy_metrics(
         cur.execute("START TRANSACTION")
         try:
             window = _window(cur, statement["as_of"], batch_date, lookback_days, forward_days)
-            params = window.sql_params(_utc_seconds(computed_at))
+            params = statement_params(window, _utc_seconds(computed_at))
             counts = {name: _run(cur, statement[name], params) for name in _WRITES}
         except BaseException:
             conn.rollback()
@@ -96,6 +98,11 @@ def compute_occupancy_metrics(
         "projection_rows": counts["insert_projections"],
         "seconds": round(time.monotonic() - started, 3),
     }
+
+
+def statement_params(window: OccupancyWindow, computed_at: dt.datetime) -> dict[str, object]:
+    """Every placeholder of the kpi/*.sql files: the window's dates and the contract's status sets."""
+    return {**window.sql_params(computed_at), **status_params()}
 
 
 _WRITES = ("delete_window", "delete_beyond_horizon", "insert_facts", "insert_projections")

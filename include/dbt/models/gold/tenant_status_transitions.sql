@@ -2,19 +2,19 @@
     "{{ ensure_primary_key(this, ['tenant_id', 'transition_date']) }}",
     "{{ ensure_index(this, 'ix_tenant_status_transitions_date', ['transition_date']) }}",
 ]) }}
--- One row per SCD2 period after a tenant's first: the change that opened it (CONTRACT.md section 5).
-SELECT
-    h.tenant_id,
-    h.valid_from AS transition_date,
-    h.previous_management_status_code AS previous_status_code,
-    prev.label_ja AS previous_status_label_ja,
-    prev.label_en AS previous_status_label_en,
-    h.management_status_code AS new_status_code,
-    h.management_status_label_ja AS new_status_label_ja,
-    h.management_status_label_en AS new_status_label_en,
-    h.legacy_contract_type,
-    h.period_number
-FROM {{ ref('tenant_status_history') }} AS h
-LEFT JOIN {{ ref('code_tenant_status') }} AS prev
-    ON prev.code = h.previous_management_status_code
-WHERE h.period_number > 1
+{#- One row per SCD2 period after a tenant's first: the change that opened it (CONTRACT.md section 5). -#}
+select
+    history.tenant_id,
+    history.valid_from as transition_date,
+    history.previous_management_status_code as previous_status_code,
+    previous_status.label_ja as previous_status_label_ja,
+    previous_status.label_en as previous_status_label_en,
+    history.management_status_code as new_status_code,
+    history.management_status_label_ja as new_status_label_ja,
+    history.management_status_label_en as new_status_label_en,
+    history.legacy_contract_type,
+    history.period_number
+from {{ ref('tenant_status_history') }} as history
+left join {{ ref('code_tenant_status') }} as previous_status
+    on history.previous_management_status_code = previous_status.code
+where history.period_number > 1
