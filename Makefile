@@ -55,7 +55,7 @@ lint: setup
 	$(VENV)/bin/ruff check dags plugins tests tools bench
 	$(VENV)/bin/ruff format --check dags plugins tests tools bench
 	$(VENV)/bin/sqlfluff lint include/sql
-	$(VENV)/bin/sqlfluff lint include/dbt/models/silver
+	$(VENV)/bin/sqlfluff lint include/dbt/models
 
 demo: setup
 	$(VENV)/bin/python tools/demo.py $(DEMO_ARGS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tokyobeta_etl import config, data_contract
+from tokyobeta_etl import backups, config, data_contract
 
 MWAA_DBT_EXECUTABLE = Path("/usr/local/airflow/dbt_venv/bin/dbt")
 PROFILE_NAME = "tokyobeta"
@@ -52,6 +52,7 @@ def dbt_vars() -> dict[str, object]:
     window's lookback; constant: the status sets."""
     return {
         **status_set_vars(),
+        **backups.dbt_vars(),  # the backup tables' naming pieces (macros/backups.sql reads them)
         "batch_date": "{{ tokyobeta.batch_iso(params, data_interval_end) }}",
         "batch_schema": "{{ tokyobeta.batch_schema(params, data_interval_end, tokyobeta.staging_tables) }}",
         "backup_generations": "{{ tokyobeta.setting('tokyobeta_backup_generations') }}",

@@ -77,12 +77,12 @@ def test_every_status_of_the_sets_is_a_code_of_the_status_seed():
         assert set(statuses) <= codes, name
 
 
-def test_no_silver_sql_file_spells_a_status_set_out():
+def test_no_dbt_sql_file_spells_a_status_set_out():
     # the sets' distinctive runs of codes, as they would appear in an IN list or a FIELD() rank
     spelled = re.compile(r"\b(?:9,\s*10,\s*11,\s*12,\s*13,\s*14,\s*15|4,\s*5,\s*6,\s*7,\s*9)\b")
     offenders = [
         str(path.relative_to(PROJECT))
-        for folder in ("models/silver", "macros", "tests")
+        for folder in ("models", "macros", "tests")
         for path in sorted((PROJECT / folder).rglob("*.sql"))
         if spelled.search(path.read_text(encoding="utf-8"))
     ]

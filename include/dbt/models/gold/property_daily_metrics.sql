@@ -24,7 +24,7 @@ with snapshot_rows as (
         case
             when
                 snapshots.move_in_date = snapshots.snapshot_date
-                and snapshots.management_status_code in (4, 5, 6, 7, 9)
+                and snapshots.management_status_code in {{ sql_list(movein_statuses()) }}
                 then 1
             else 0
         end as is_movein,

@@ -10,14 +10,14 @@ with contract_versions as (
     select
         movings.*,
         row_number() over (
-            partition by movings.tenant_id, movings.apartment_id, movings.room_id
+            partition by {{ contract_key('movings') }}
             order by movings.movein_date desc, movings.moving_id desc
         ) as version_rank,
         count(*) over (
-            partition by movings.tenant_id, movings.apartment_id, movings.room_id
+            partition by {{ contract_key('movings') }}
         ) as movings_in_contract,
         min(movings.movein_date) over (
-            partition by movings.tenant_id, movings.apartment_id, movings.room_id
+            partition by {{ contract_key('movings') }}
         ) as first_movein_date
     from {{ ref('stg_movings') }} as movings
 )
