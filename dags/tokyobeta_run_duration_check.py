@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow import DAG
-from airflow.operators.python import PythonOperator
 
-from tokyobeta_etl import alerts, config, run_watch
+from tokyobeta_etl import alerts, config
+from tokyobeta_etl.operators.run_watch import run_duration_check
 
 DOC_MD = """
 ### Tokyo Beta run-duration check
@@ -38,8 +38,4 @@ with DAG(
     tags=["tokyobeta", "monitoring"],
     doc_md=DOC_MD,
 ) as dag:
-    PythonOperator(
-        task_id="check_run_duration",
-        python_callable=run_watch.check_run_duration,
-        doc_md="Alerts once per daily run running longer than tokyobeta_run_alert_minutes; returns those runs.",
-    )
+    run_duration_check()
