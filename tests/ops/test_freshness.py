@@ -144,7 +144,7 @@ def test_a_two_day_old_silver_is_a_warning_and_nothing_worse():
 
 
 def test_findings_come_worst_first_and_the_alerts_say_which_and_what_to_do():
-    from tokyobeta_etl.operators.freshness import findings
+    from tokyobeta_etl.freshness_run import findings
 
     checks = _all_checks(paused=True, runs=[], staging=TODAY - dt.timedelta(days=1), gold=2)
     assert [c.headline() for c in freshness.findings(checks)] == [
@@ -169,7 +169,7 @@ def test_findings_come_worst_first_and_the_alerts_say_which_and_what_to_do():
 
 
 def test_a_dump_in_both_forms_is_critical_and_says_to_delete_the_wrong_one():
-    from tokyobeta_etl.operators.freshness import findings
+    from tokyobeta_etl.freshness_run import findings
 
     both = ("s3://b/dumps/rooms_20260310.sql", "s3://b/dumps/rooms_20260310.sql.gz")
     checks = {
