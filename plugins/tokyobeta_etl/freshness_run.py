@@ -10,7 +10,7 @@ from contextlib import closing
 
 from airflow.exceptions import AirflowFailException
 
-from tokyobeta_etl import airflow_meta, alert_once, alerts, config, db_session, freshness
+from tokyobeta_etl import airflow_meta, alert_messages, alert_once, alerts, config, db_session, freshness
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def check_freshness(check_date: dt.date) -> list[freshness.Check]:
     except SQLAlchemyError as err:  # from a shell, the usual cause is a missing metadata DB setting: say so
         raise RuntimeError(
             f"could not read {config.DAILY_DAG_ID}'s runs from Airflow's metadata database (a shell needs the "
-            f"environment's AIRFLOW__DATABASE__SQL_ALCHEMY_CONN): {alerts.first_line(err)}"
+            f"environment's AIRFLOW__DATABASE__SQL_ALCHEMY_CONN): {alert_messages.first_line(err)}"
         ) from err
     checks = freshness.daily_dag_checks(paused, runs, check_date)
     s3 = S3Hook(aws_conn_id=config.AWS_CONN_ID).get_conn()
@@ -68,14 +68,14 @@ def freshness_task(check_date: str) -> dict[str, str]:
     if level == freshness.CRITICAL:
         critical = [c.headline() for c in checks if c.level == freshness.CRITICAL]
         log.error(summary)
-        alert = alerts.stale_data_alert(
+        alert = alert_messages.stale_data_alert(
             check_date=check_date, summary=summary, critical=critical, findings=findings(checks)
         )
         alerts.publish(alert)
         raise StaleData(f"critical freshness on {check_date}: {', '.join(critical)}")
     if level == freshness.WARNING:
         log.warning(summary)
-        alert = alerts.stale_warn_alert(check_date=check_date, summary=summary, findings=findings(checks))
+        alert = alert_messages.stale_warn_alert(check_date=check_date, summary=summary, findings=findings(checks))
         with _mysql() as conn:
             alert_once.publish_once(conn, warn_key(check_date), alert)
     else:
