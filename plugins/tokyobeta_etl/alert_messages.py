@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tokyobeta_etl import config, db_session
+from tokyobeta_etl import config, db_session, runbook
 from tokyobeta_etl.loading.s3_source import AMBIGUITY_ADVICE
 
 SUBJECT_MAX = 100  # SNS refuses longer subjects
@@ -29,83 +29,23 @@ def first_line(error: object) -> str:
     return text.splitlines()[0] if text else "no error message recorded"
 
 
-# What to do about a finding of an on-call DAG's command task (the task log holds the whole report as a table).
-ONCALL_FINDINGS = {
-    "check_freshness": "The daily DAG is paused, the day has no successful run, or a table or dump is stale or "
-    "missing (the task log lists each check and what to do).",
-    "verify_row_counts": "Rows differ along the pipeline or a dump shrank (the task log has the counts per table). "
-    "Check the day's dump with tokyobeta_oncall_reload (check_only) and its load task's log.",
-    "reload": "The reload was refused or a dump failed validation (named above); nothing was published. Fix the "
-    "dump or the form's fields, then trigger tokyobeta_oncall_reload again.",
-    "restore_backup": "The restore was refused (named above); nothing was changed. Trigger "
-    "tokyobeta_oncall_restore_backup with an empty table to list the backups by batch date.",
-    "show_locks": "A session waits for a lock on the pipeline's schemas (the task log lists holders and waiters, "
-    "longest first). Ask the holder's owner to end it, or KILL <connection id> it, then clear the blocked task.",
-}
-
-
-LOCK_WAIT_STEP = (
-    "A statement gave up waiting for a lock that another session holds (named above, with its connection id). Ask "
-    "the session's owner to end it (COMMIT or ROLLBACK, UNLOCK TABLES, close the BI extract), or KILL <connection "
-    "id> as the database administrator; tokyobeta_oncall_show_locks lists the holders. Then clear the task: nothing "
-    "half-written is left."
-)
+# The on-call DAGs' command tasks whose finding has its own "what to do", by task id.
+ONCALL_FINDINGS = {entry.tasks[0]: runbook.plain(entry.todo) for entry in runbook.ONCALL_FINDINGS}
 
 
 def next_step(task_id: str, error: str) -> str:
-    """What the on-call engineer should do about a failed task (README, "Operating it")."""
+    """What the on-call engineer should do about a failed task (tokyobeta_etl.runbook): the error's kind first (a
+    lock wait, a dump in S3 twice), whichever task it failed; then the task's own entry."""
     if db_session.is_lock_wait_timeout(error):
-        return LOCK_WAIT_STEP
+        return runbook.plain(runbook.LOCK_WAIT.todo)
     if AMBIGUITY_ADVICE in error:  # the sensor's or a load's refusal of a dump in S3 as both .sql and .sql.gz
-        return (
-            "A dump is in S3 twice, as .sql and as .sql.gz (the error above names both objects). Ask the source "
-            "system's owner which one is the dump and delete the other, then clear the task (downstream included). "
-            "staging still holds the previous complete batch."
-        )
-    if task_id == "wait_for_dumps":
+        return runbook.plain(runbook.DUMP_TWICE.todo)
+    entry = runbook.for_task(task_id)
+    if entry is runbook.WAIT_FOR_DUMPS:
         keys = re.findall(r"s3://\S+?(?=[,\s]|$)", error)
         missing = "\n".join(f"  - {k}" for k in keys) or "  (see the task log)"
-        return (
-            "The source system's dumps did not arrive by the deadline. Missing:\n"
-            f"{missing}\n"
-            "Contact the source system's owner to deliver them. Once they are in S3, clear wait_for_dumps "
-            "(downstream included). staging still holds the previous complete batch."
-        )
-    if task_id.startswith("load_"):
-        return (
-            "The dump failed validation; the error above names the file and the table, column or statement "
-            "(also in ops.load_audit.error_message). staging still holds the previous complete batch. "
-            "Get a corrected dump, upload it over the bad one, then clear the task (downstream included). "
-            "If the table really shrank, trigger the DAG again (Trigger DAG w/ config) with "
-            '{"batch_date": "<the batch date>", "allow_shrink": true}.'
-        )
-    if task_id.startswith(("silver.", "gold.")):
-        return (
-            "A dbt model or one of its tests failed; the task log holds dbt's output naming the model and the "
-            "test. Models downstream of it did not run; the dashboards show the previous day. Fix the data or the "
-            "model, then clear the task (downstream included)."
-        )
-    if task_id == "occupancy_kpis":
-        return (
-            "The occupancy KPIs were not written (one transaction: the table is as it was). Check the log, fix "
-            "silver if it is the cause, then clear the task."
-        )
-    if task_id.startswith("refresh_quicksight"):
-        return "The QuickSight refresh failed; the tables are fresh. Clear the task to refresh again."
-    if task_id == "check_run":
-        return (
-            "The run was refused before it loaded anything: the error above says which run param and the allowed "
-            "range. Trigger the DAG again (Trigger DAG w/ config) with a batch_date in that range, or empty for the "
-            "run's own date. Nothing was changed."
-        )
-    if task_id == "check_no_other_writer":
-        return (
-            "The on-call write did not start: a daily run or another on-call write is active (named above). "
-            "Nothing was changed. Wait for it to finish (Browse > DAG Runs), then trigger this DAG again."
-        )
-    if task_id in ONCALL_FINDINGS:
-        return ONCALL_FINDINGS[task_id]
-    return "Check the task log. Every task is idempotent for its batch date: clear it to run it again."
+        return f"{runbook.plain(entry.todo)}\nMissing:\n{missing}"
+    return runbook.plain(entry.todo)
 
 
 def task_failure_alert(
