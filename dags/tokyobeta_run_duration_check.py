@@ -6,19 +6,18 @@ import datetime as dt
 
 from airflow import DAG
 
-from tokyobeta_etl import alerts, config
+from tokyobeta_etl import alerts, config, runbook
 from tokyobeta_etl.operators.run_watch import run_duration_check
 
-DOC_MD = """
+DOC_MD = f"""
 ### Tokyo Beta run-duration check
 
 **What it does.** Every 10 minutes it looks at the running `tokyobeta_daily_etl` runs. One still running
 `tokyobeta_run_alert_minutes` (Variable, default 60) after it started sends one `[tokyobeta] RUNNING LONG` message
 per run, naming its running and waiting tasks. The run is not stopped.
 
-**On-call.** Open the running tasks' logs: a statement waiting for a lock (`tokyobeta_oncall_show_locks` names the
-holder), `wait_for_dumps` still waiting (late dumps), or a slow model. A red task of this DAG itself means the check
-could not run (its log says why); it alerts like any task.
+**On-call.** {runbook.RUNNING_LONG.todo} A red task of this DAG itself means the check could not run (its log says
+why); it alerts like any task.
 """
 
 with DAG(

@@ -83,9 +83,7 @@ def sla_miss_alert(
         f"Late batch: {', '.join(late_batches) or '-'}\n"
         f"Missed SLA: {', '.join(missed) or '-'}\n"
         f"Still blocking (not finished): {', '.join(blocking) or '-'}\n\n"
-        "What to do:\nThe dashboards are not fresh yet. Look at the blocking tasks in the grid view: a sensor still "
-        "waiting means the dumps are late (contact the source system's owner); a running task may just be slow; a "
-        "failed one has its own alert.\n"
+        f"What to do:\n{runbook.plain(runbook.SLA_MISSED.todo)}\n"
     )
     return Alert("sla_missed", subject_line(f"[tokyobeta] SLA MISSED {dag_id}: not finished by {deadline}"), body)
 
@@ -97,7 +95,7 @@ def run_timeout_alert(*, dag_id: str, run_id: str, batch: str, timeout: str, unf
         f"Batch date: {batch}\n"
         f"The run did not finish within {timeout} and was stopped.\n"
         f"Unfinished tasks: {', '.join(unfinished) or '-'}\n\n"
-        "What to do:\nClear the run (or its unfinished tasks) once the cause is fixed: every task is idempotent.\n"
+        f"What to do:\n{runbook.plain(runbook.RUN_TIMED_OUT.todo)}\n"
     )
     return Alert("run_timed_out", subject_line(f"[tokyobeta] TIMED OUT {dag_id} batch {batch}"), body)
 

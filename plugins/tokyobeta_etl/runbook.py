@@ -124,6 +124,18 @@ RUNNING_LONG = Entry(
     "task fails.",
 )
 
+SLA_MISSED = Entry(
+    "`[tokyobeta] SLA MISSED` arrived",
+    "The dashboards are not fresh yet. Look at the blocking tasks in the grid view: a sensor still waiting means the "
+    "dumps are late (contact the source system's owner); a running task may just be slow; a failed one has its own "
+    "alert.",
+)
+
+RUN_TIMED_OUT = Entry(
+    "`[tokyobeta] TIMED OUT` arrived",
+    "Clear the run (or its unfinished tasks) once the cause is fixed: every task is idempotent.",
+)
+
 SHOW_LOCKS = Entry(
     "a run is slow or stuck on a lock",
     f"**`{ONCALL}show_locks`**: the sessions holding or waiting for locks on the pipeline's schemas, longest first "
@@ -244,6 +256,8 @@ ENTRIES = (
     RUN_REFUSED,
     LOCK_WAIT,
     RUNNING_LONG,
+    SLA_MISSED,
+    RUN_TIMED_OUT,
     SHOW_LOCKS,
     FRESHNESS,
     ROW_COUNTS,
