@@ -14,7 +14,7 @@ SUBJECT_MAX = 100  # SNS refuses longer subjects
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # task_failed, sla_missed, run_timed_out, stale_data
+    kind: str  # task_failed, sla_missed, run_timed_out, stale_data, stale_warn, running_long
     subject: str
     body: str
 

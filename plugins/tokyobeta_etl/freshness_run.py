@@ -1,6 +1,6 @@
 """The freshness check run: read the daily DAG's runs, the warehouse and S3, grade them (tokyobeta_etl.freshness, pure),
-log the result and alert on a warning (once a day) or a critical. The freshness DAG's task and the on-call command
-call it."""
+log the result and alert on a warning (once a day) or a critical: the freshness DAG's task (freshness_task). The
+on-call command grades the same checks (check_freshness, findings) and sends nothing."""
 
 from __future__ import annotations
 
