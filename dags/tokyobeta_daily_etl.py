@@ -8,7 +8,7 @@ from airflow import DAG
 from airflow.models.baseoperator import cross_downstream
 from airflow.models.param import Param
 
-from tokyobeta_etl import alerts, config
+from tokyobeta_etl import alerts, config, runbook
 from tokyobeta_etl.batch_date import BATCH_DATE_PARAM
 from tokyobeta_etl.kpi import window
 from tokyobeta_etl.operators.dbt_layers import dbt_layer
@@ -57,22 +57,7 @@ stopped and alerted too.
 is a scheduled run's, and Airflow would then skip that scheduled day.
 
 **On-call** (the `tokyobeta_oncall_*` DAGs run every on-call command from the UI).
-- `check_run` failed: the `batch_date` param was refused (its log gives the allowed range). Trigger again.
-- `wait_for_dumps` failed: the log names the missing keys. Ask the source owner for them; once in S3, clear the task.
-- `load_*` failed without retries: the dump is bad; the log names the file, table, column or statement. Staging still
-  holds the previous complete data. Get a corrected dump, then clear the task (downstream included), or check it
-  first with `tokyobeta_oncall_reload`.
-- A table legitimately shrank: trigger the date again with `{{"batch_date": "<date>", "allow_shrink": true}}`.
-- A `silver.*` or `gold.*` task failed: its log holds dbt's output; a failing dbt test names the model and the test.
-  Models downstream of it did not run. Fix the data or the model, then clear the task.
-- `occupancy_kpis` failed: its log names the step; nothing was written (one transaction). Clear it once silver is
-  fixed. To recompute a longer past, trigger the date with `{{"batch_date": "<date>", "lookback_days": N}}`.
-- `refresh_quicksight` failed: the tables are fresh; clear the task (a new ingestion id per try). No dataset
-  configured (`tokyobeta_quicksight_dataset_ids`): the refresh shows as skipped.
-- Any task can be cleared and re-run: every task is idempotent for its batch date.
-- Backfill batch dates D1..D2: `airflow dags backfill -s <D1 - 1 day>T07:00:00+09:00 -e <D2 - 1 day>T07:00:00+09:00
-  {config.DAILY_DAG_ID}` (the logical date is the day before the batch date, 07:00 JST; a bare date would be read
-  as midnight UTC and miss D1). Add `--reset-dagruns --yes` to run dates again.
+{runbook.daily_doc_list()}
 """
 
 # Run params (a trigger with a malformed value is refused; README "Operating it"). The KPI bounds are the KPI

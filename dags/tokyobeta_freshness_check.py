@@ -6,7 +6,7 @@ import datetime as dt
 
 from airflow import DAG
 
-from tokyobeta_etl import alerts, config
+from tokyobeta_etl import alerts, config, runbook
 from tokyobeta_etl.freshness import CRITICAL_AFTER_DAYS, WARNING_AFTER_DAYS, days_text
 from tokyobeta_etl.operators.freshness import freshness_check
 from tokyobeta_etl.template_macros import USER_DEFINED_MACROS
@@ -29,10 +29,7 @@ first day:
 task fails. **Warning**: one SNS message `[tokyobeta] STALE DATA WARN <date>` per day however often the check runs
 (kept in `ops.alerts_sent`), and the task succeeds.
 
-**On-call.** The message names the cause: a paused daily DAG (unpause it), a day without a run (trigger it with
-`{{"batch_date": "<date>"}}`), a failed or unfinished run (its own alert says what to do). Trigger
-`tokyobeta_oncall_check_freshness` (or `python -m tokyobeta_etl.oncall check-freshness` from a shell) to grade
-again without sending anything; clear `check_freshness` to check again with the messages.
+**On-call.** {runbook.FRESHNESS.todo} From a shell: {runbook.FRESHNESS.shell}.
 """
 
 with DAG(

@@ -44,7 +44,7 @@ with oncall_dag(
     "warning, 3 or more, empty or missing critical). Critical fails the task and alerts.",
     {"date": Param(None, **DATE_FIELD, description="Check date YYYY-MM-DD; empty = today (JST).")},
 ) as check_freshness_dag:
-    oncall.command_task("check_freshness", oncall.check_freshness_callable, "Grades freshness on the chosen date.")
+    oncall.command_task("check_freshness", "Grades freshness on the chosen date.")
 
 with oncall_dag(
     "verify_row_counts",
@@ -53,7 +53,7 @@ with oncall_dag(
     "previous dump. A difference, or a dump that shrank beyond `tokyobeta_max_shrink_share`, fails the task and "
     "alerts.",
 ) as verify_row_counts_dag:
-    oncall.command_task("verify_row_counts", oncall.verify_row_counts_callable, "Row counts along the pipeline.")
+    oncall.command_task("verify_row_counts", "Row counts along the pipeline.")
 
 with oncall_dag(
     "reload",
@@ -82,7 +82,7 @@ with oncall_dag(
         ),
     },
 ) as reload_dag:
-    check_no_other_writer() >> oncall.command_task("reload", oncall.reload_callable, "Reloads the chosen dumps.")
+    check_no_other_writer() >> oncall.command_task("reload", "Reloads the chosen dumps.")
 
 with oncall_dag(
     "restore_backup",
@@ -108,9 +108,7 @@ with oncall_dag(
         ),
     },
 ) as restore_backup_dag:
-    check_no_other_writer() >> oncall.command_task(
-        "restore_backup", oncall.restore_backup_callable, "Lists the backups or restores one by batch date."
-    )
+    check_no_other_writer() >> oncall.command_task("restore_backup", "Lists the backups or restores one by batch date.")
 
 with oncall_dag(
     "show_locks",
@@ -119,4 +117,4 @@ with oncall_dag(
     "command, seconds, statement. A session waiting for a lock fails the task and alerts: ask the holder's owner to "
     "end it, or `KILL <id>` it.",
 ) as show_locks_dag:
-    oncall.command_task("show_locks", oncall.show_locks_callable, "Lists lock holders and waiters.")
+    oncall.command_task("show_locks", "Lists lock holders and waiters.")

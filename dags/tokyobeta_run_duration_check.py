@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow import DAG
-from airflow.operators.python import PythonOperator
 
-from tokyobeta_etl import alerts, config, run_watch
+from tokyobeta_etl import alerts, config, runbook
+from tokyobeta_etl.operators.run_watch import run_duration_check
 
-DOC_MD = """
+DOC_MD = f"""
 ### Tokyo Beta run-duration check
 
 **What it does.** Every 10 minutes it looks at the running `tokyobeta_daily_etl` runs. One still running
 `tokyobeta_run_alert_minutes` (Variable, default 60) after it started sends one `[tokyobeta] RUNNING LONG` message
 per run, naming its running and waiting tasks. The run is not stopped.
 
-**On-call.** Open the running tasks' logs: a statement waiting for a lock (`tokyobeta_oncall_show_locks` names the
-holder), `wait_for_dumps` still waiting (late dumps), or a slow model. A red task of this DAG itself means the check
-could not run (its log says why); it alerts like any task.
+**On-call.** {runbook.RUNNING_LONG.todo} A red task of this DAG itself means the check could not run (its log says
+why); it alerts like any task.
 """
 
 with DAG(
@@ -38,8 +37,4 @@ with DAG(
     tags=["tokyobeta", "monitoring"],
     doc_md=DOC_MD,
 ) as dag:
-    PythonOperator(
-        task_id="check_run_duration",
-        python_callable=run_watch.check_run_duration,
-        doc_md="Alerts once per daily run running longer than tokyobeta_run_alert_minutes; returns those runs.",
-    )
+    run_duration_check()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
-from tokyobeta_etl import alerts, config
+from tokyobeta_etl import alert_messages, alerts, config
 
 TABLE = f"`{config.OPS}`.`alerts_sent`"
 DDL = (
@@ -36,7 +36,7 @@ def mark_sent(conn, key: str, subject: str) -> None:
     conn.commit()
 
 
-def publish_once(conn, key: str, alert: alerts.Alert) -> bool:
+def publish_once(conn, key: str, alert: alert_messages.Alert) -> bool:
     """Publish unless `key` was sent before; True when this call sent it. Without a topic the alert is logged only,
     and marked: there is nothing to try again."""
     if was_sent(conn, key):

@@ -35,7 +35,7 @@ def freshness(check_date: dt.date) -> Report:
     """The 09:00 check's grading and report, without its messages: the engineer reads the report, and a WARN sent
     from here would use up the day's one WARN message of the 09:00 DAG (alert_once) before it runs."""
     from tokyobeta_etl import freshness as grading
-    from tokyobeta_etl.operators.freshness import check_freshness, findings
+    from tokyobeta_etl.freshness_run import check_freshness, findings
 
     checks = check_freshness(check_date)
     text = grading.summarise(checks, check_date)

@@ -9,7 +9,7 @@ import logging
 from contextlib import closing
 from dataclasses import dataclass
 
-from tokyobeta_etl import airflow_meta, alert_once, alerts, config, db_session
+from tokyobeta_etl import airflow_meta, alert_messages, alert_once, config, db_session, runbook
 from tokyobeta_etl.batch_date import BatchDateRefused, run_batch_date
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def long_run(
     return LongRun(run, elapsed, batch_of(run), running, waiting)
 
 
-def running_long_alert(found: LongRun, threshold: int) -> alerts.Alert:
+def running_long_alert(found: LongRun, threshold: int) -> alert_messages.Alert:
     run = found.run
     body = (
         f"DAG:        {run.dag_id}\n"
@@ -67,12 +67,10 @@ def running_long_alert(found: LongRun, threshold: int) -> alerts.Alert:
         f"{threshold} min, tokyobeta_run_alert_minutes)\n"
         f"Running:    {', '.join(found.running) or '-'}\n"
         f"Waiting:    {', '.join(found.waiting) or '-'}\n\n"
-        "What to do:\nThe run goes on; this is a warning before the SLA. Open the running tasks' logs: a statement "
-        "waiting for a lock (tokyobeta_oncall_show_locks names the holder), wait_for_dumps still waiting (late "
-        "dumps: contact the source system's owner), or a slow model. Nothing needs clearing unless a task fails.\n"
+        f"What to do:\n{runbook.plain(runbook.RUNNING_LONG.todo)}\n"
     )
     subject = f"[tokyobeta] RUNNING LONG {run.dag_id} batch {found.batch}: {found.minutes} min"
-    return alerts.Alert("running_long", alerts.subject_line(subject), body)
+    return alert_messages.Alert("running_long", alert_messages.subject_line(subject), body)
 
 
 def check_run_duration() -> list[str]:

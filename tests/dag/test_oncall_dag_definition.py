@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tokyobeta_etl import alerts, config
+from tokyobeta_etl import alert_messages, alerts, config
 from tokyobeta_etl.data_contract import DUMP_FILES
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
@@ -38,7 +38,7 @@ def test_one_manual_dag_per_oncall_command(dagbag):
         for task in dag.tasks:
             assert task.owner == "data-platform" and task.retries == 0, (dag_id, task.task_id)
             assert task.on_failure_callback is alerts.on_task_failure, (dag_id, task.task_id)
-            assert task.task_id in alerts.ONCALL_FINDINGS or task.task_id == "check_no_other_writer"
+            assert task.task_id in alert_messages.ONCALL_FINDINGS or task.task_id == "check_no_other_writer"
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

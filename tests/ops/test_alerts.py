@@ -13,11 +13,11 @@ import logging
 import pendulum
 import pytest
 
-from tokyobeta_etl import alerts
+from tokyobeta_etl import alert_messages, alerts
 
 
 def test_an_alert_is_published_once_with_its_subject_and_body(topic):
-    alert = alerts.task_failure_alert(
+    alert = alert_messages.task_failure_alert(
         dag_id="tokyobeta_daily_etl",
         task_id="load_tenants",
         batch="2026-02-10",
@@ -37,7 +37,7 @@ def test_an_alert_is_published_once_with_its_subject_and_body(topic):
 
 def test_no_topic_configured_logs_the_alert_only(airflow_env, monkeypatch, caplog):
     monkeypatch.delenv("AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN", raising=False)
-    alert = alerts.sla_miss_alert(dag_id="d", missed=["t"], blocking=[], deadline="1:00:00")
+    alert = alert_messages.sla_miss_alert(dag_id="d", missed=["t"], blocking=[], deadline="1:00:00")
     with caplog.at_level(logging.WARNING, logger="tokyobeta_etl.alerts"):
         assert alerts.publish(alert) is False
     text = caplog.text
@@ -59,7 +59,7 @@ def sns_down(airflow_env, monkeypatch):
 
 
 def test_sns_unreachable_is_logged_and_does_not_raise(sns_down, caplog):
-    alert = alerts.sla_miss_alert(dag_id="d", missed=["t"], blocking=["u"], deadline="1:00:00")
+    alert = alert_messages.sla_miss_alert(dag_id="d", missed=["t"], blocking=["u"], deadline="1:00:00")
     started = dt.datetime.now()
     with caplog.at_level(logging.INFO, logger="tokyobeta_etl.alerts"):
         assert alerts.publish(alert) is False
@@ -114,13 +114,13 @@ def test_missing_dumps_alert_names_the_keys_and_the_next_step():
         "dumps for batch 2026-02-10 still missing at the deadline 2026-02-10 10:00 JST: "
         "s3://jram-gghouse/dumps/tenants_20260210, s3://jram-gghouse/dumps/rooms_20260210 (.sql or .sql.gz)."
     )
-    alert = alerts.task_failure_alert(
+    alert = alert_messages.task_failure_alert(
         dag_id="tokyobeta_daily_etl", task_id="wait_for_dumps", batch="2026-02-10", try_number=1, max_tries=1,
         error=err, log_url="u",
     )  # fmt: skip
     assert "  - s3://jram-gghouse/dumps/tenants_20260210\n  - s3://jram-gghouse/dumps/rooms_20260210\n" in alert.body
     assert "Contact the source system's owner" in alert.body
-    assert len(alerts._subject("x" * 300)) == alerts.SUBJECT_MAX
+    assert len(alert_messages.subject_line("x" * 300)) == alert_messages.SUBJECT_MAX
 
 
 @pytest.mark.parametrize("task_id", ["wait_for_dumps", "load_rooms"])
@@ -129,7 +129,7 @@ def test_a_dump_in_both_forms_alert_says_to_delete_one_not_that_dumps_are_missin
 
     both = ambiguity("s3://jram-gghouse/dumps/rooms_20260210.sql", "s3://jram-gghouse/dumps/rooms_20260210.sql.gz")
     err = f"dumps for batch 2026-02-10 are ambiguous: {both}. Then clear this task."
-    alert = alerts.task_failure_alert(
+    alert = alert_messages.task_failure_alert(
         dag_id="tokyobeta_daily_etl", task_id=task_id, batch="2026-02-10", try_number=1, max_tries=1, error=err,
         log_url="u",
     )  # fmt: skip

@@ -12,7 +12,7 @@ import datetime as dt
 import pendulum
 import pytest
 
-from tokyobeta_etl import alerts, freshness
+from tokyobeta_etl import alert_messages, freshness
 from tokyobeta_etl.airflow_meta import RunInfo
 from tokyobeta_etl.data_contract import DUMP_FILES, STAGING_TABLES
 from tokyobeta_etl.loading.generations import batch_tag
@@ -144,7 +144,7 @@ def test_a_two_day_old_silver_is_a_warning_and_nothing_worse():
 
 
 def test_findings_come_worst_first_and_the_alerts_say_which_and_what_to_do():
-    from tokyobeta_etl.operators.freshness import findings
+    from tokyobeta_etl.freshness_run import findings
 
     checks = _all_checks(paused=True, runs=[], staging=TODAY - dt.timedelta(days=1), gold=2)
     assert [c.headline() for c in freshness.findings(checks)] == [
@@ -152,7 +152,7 @@ def test_findings_come_worst_first_and_the_alerts_say_which_and_what_to_do():
     ]  # fmt: skip
     summary = freshness.summarise(checks, TODAY)
     critical = [c.headline() for c in checks if c.level == "critical"]
-    alert = alerts.stale_data_alert(check_date="2026-03-10", summary=summary, critical=critical,
+    alert = alert_messages.stale_data_alert(check_date="2026-03-10", summary=summary, critical=critical,
                                     findings=findings(checks))  # fmt: skip
     assert alert.subject == "[tokyobeta] STALE DATA 2026-03-10: daily DAG paused, no daily run, staging at 2026-03-09"
     lines = alert.body.splitlines()
@@ -164,12 +164,12 @@ def test_findings_come_worst_first_and_the_alerts_say_which_and_what_to_do():
     assert lines[3] == "2. CRITICAL no daily run: no run of tokyobeta_daily_etl for batch 2026-03-10 at all"
     assert "4. WARNING gold.occupancy_daily_metrics: latest 2026-03-08 (2 days old)" in lines
     assert "Every check:" in lines and summary in alert.body
-    warn = alerts.stale_warn_alert(check_date="2026-03-10", summary=summary, findings=findings(checks))
+    warn = alert_messages.stale_warn_alert(check_date="2026-03-10", summary=summary, findings=findings(checks))
     assert (warn.kind, warn.subject) == ("stale_warn", "[tokyobeta] STALE DATA WARN 2026-03-10")
 
 
 def test_a_dump_in_both_forms_is_critical_and_says_to_delete_the_wrong_one():
-    from tokyobeta_etl.operators.freshness import findings
+    from tokyobeta_etl.freshness_run import findings
 
     both = ("s3://b/dumps/rooms_20260310.sql", "s3://b/dumps/rooms_20260310.sql.gz")
     checks = {

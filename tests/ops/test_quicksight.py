@@ -7,7 +7,7 @@ import pendulum
 import pytest
 
 from harness.runs import daily_dag
-from tokyobeta_etl.operators.quicksight import parse_dataset_ids, parse_flag
+from tokyobeta_etl.quicksight import parse_dataset_ids, parse_flag
 
 RUN_AT = pendulum.datetime(2026, 2, 10, 7, tz="Asia/Tokyo")
 

@@ -1,36 +1,12 @@
-"""QuickSight SPICE refresh after the KPIs: one ingestion per dataset id in `tokyobeta_quicksight_dataset_ids`."""
+"""QuickSight SPICE refresh after the KPIs: one ingestion per dataset id in `tokyobeta_quicksight_dataset_ids`
+(tokyobeta_etl.quicksight reads the Variables)."""
 
 from __future__ import annotations
-
-import logging
 
 from airflow.operators.python import PythonOperator
 from airflow.providers.amazon.aws.operators.quicksight import QuickSightCreateIngestionOperator
 
-from tokyobeta_etl import config
-
-log = logging.getLogger(__name__)
-
-
-def parse_dataset_ids(raw: str | None) -> list[str]:
-    """'a, b,,c' -> ['a', 'b', 'c'] (order kept, duplicates dropped)."""
-    out: list[str] = []
-    for part in (raw or "").split(","):
-        if part.strip() and part.strip() not in out:
-            out.append(part.strip())
-    return out
-
-
-def dataset_ids_task() -> list[str]:
-    ids = parse_dataset_ids(config.setting("tokyobeta_quicksight_dataset_ids"))
-    if ids:
-        log.info("QuickSight datasets to refresh: %s", ", ".join(ids))
-    else:
-        log.warning(
-            "No QuickSight dataset to refresh: the tokyobeta_quicksight_dataset_ids Variable is not set. "
-            "refresh_quicksight is skipped."
-        )
-    return ids
+from tokyobeta_etl import config, quicksight
 
 
 class RefreshQuickSightDataset(QuickSightCreateIngestionOperator):
@@ -38,23 +14,14 @@ class RefreshQuickSightDataset(QuickSightCreateIngestionOperator):
     `tokyobeta_quicksight_wait` (default true: a failed refresh fails the task and alerts)."""
 
     def pre_execute(self, context):
-        self.wait_for_completion = parse_flag(config.setting("tokyobeta_quicksight_wait"))
+        self.wait_for_completion = quicksight.wait_for_refresh()
         super().pre_execute(context)
-
-
-def parse_flag(raw: str | None) -> bool:
-    value = (raw or "").strip().lower()
-    if value in ("true", "1", "yes"):
-        return True
-    if value in ("false", "0", "no"):
-        return False
-    raise ValueError(f"tokyobeta_quicksight_wait must be true or false, got {raw!r}")
 
 
 def quicksight_refresh() -> tuple[PythonOperator, QuickSightCreateIngestionOperator]:
     datasets = PythonOperator(
         task_id="quicksight_datasets",
-        python_callable=dataset_ids_task,
+        python_callable=quicksight.dataset_ids_task,
         execution_timeout=config.TASK_TIMEOUTS["check"],
         doc_md="Reads `tokyobeta_quicksight_dataset_ids` (comma-separated). None: the refresh below is skipped.",
     )
