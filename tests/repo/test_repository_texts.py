@@ -12,8 +12,9 @@ PATH = re.compile(rf"(?<![\w./-])((?:{'|'.join(TOP_LEVEL)})/[\w./*<>{{}}…-]*[\
 PATTERN_MARKS = ("*", "<", "{", "…")
 WORK_ITEM = re.compile(r"\bissues?\s*#?\d+\b", re.IGNORECASE)
 TEXT_SUFFIXES = {".py", ".md", ".sql", ".yml", ".yaml", ".toml", ".sh", ".txt", ".cfg", ".ini", ".json", ""}
-# generated or third-party text: the MWAA constraints file and the benchmarks' recorded output
-SKIPPED = ("constraints/", "bench/results/")
+# generated or third-party text (the MWAA constraints file, the benchmarks' recorded output), and this file's own
+# examples of what is refused
+SKIPPED = ("constraints/", "bench/results/", "tests/repo/test_repository_texts.py")
 
 
 def _tracked_texts() -> list[Path]:
