@@ -8,7 +8,7 @@ from airflow import DAG
 from airflow.models.baseoperator import cross_downstream
 from airflow.models.param import Param
 
-from tokyobeta_etl import alerts, config, runbook
+from tokyobeta_etl import alerts, config, dag_defaults, runbook
 from tokyobeta_etl.batch_date import BATCH_DATE_PARAM
 from tokyobeta_etl.kpi import window
 from tokyobeta_etl.operators.dbt_layers import dbt_layer
@@ -18,11 +18,13 @@ from tokyobeta_etl.operators.loads import create_schemas, load_dumps, publish_st
 from tokyobeta_etl.operators.quicksight import quicksight_refresh
 from tokyobeta_etl.template_macros import USER_DEFINED_MACROS
 
+FIRES_AT = config.hhmm(config.DAILY_FIRE_JST)
+SLA_BY = config.DEFAULT_SLA_DEADLINE_JST
 DOC_MD = f"""
 ### Tokyo Beta daily ETL
 
-**What it does.** At 07:00 JST it loads the source system's four dumps of the **batch date** (the JST date the run
-fires, e.g. the 2026-02-10 07:00 run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`; a manual run may name
+**What it does.** At {FIRES_AT} JST it loads the source system's four dumps of the **batch date** (the JST date the run
+fires, e.g. the 2026-02-10 {FIRES_AT} run loads `s3://jram-gghouse/dumps/*_20260210.sql[.gz]`; a manual run may name
 another with the `batch_date` param) into `staging`, builds the dbt `silver` and `gold` layers (one task per seed
 and model, each running its own tests), then the occupancy KPIs.
 
@@ -47,13 +49,13 @@ and its date-keyed rows are still rewritten).
 
 **Alerts.** A task that fails after its retries sends one SNS message (Variable `tokyobeta_sns_topic_arn`; unset:
 logged only) saying what failed and what to do. Every task but the (mapped) QuickSight refresh has an SLA: the
-scheduled run must be done by 08:00 JST (`TOKYOBETA_SLA_DEADLINE_JST`); Airflow flags each daily interval not done
+scheduled run must be done by {SLA_BY} JST (`TOKYOBETA_SLA_DEADLINE_JST`); Airflow flags each daily interval not done
 by then (README, "Alerts"). A manual run has no SLA of its own. A run still going after `dagrun_timeout` (6 h) is
 stopped and alerted too.
 
 **Run one batch date now** (a missed or bad day): Trigger DAG w/ config, `batch_date` = the date (YYYY-MM-DD, from
 {config.DAILY_START_DATE} to today JST), leave the logical date as it is. CLI: `airflow dags trigger --conf
-'{{"batch_date": "2026-02-10"}}' {config.DAILY_DAG_ID}`. Never give a manual run a logical date of 07:00 JST: that
+'{{"batch_date": "2026-02-10"}}' {config.DAILY_DAG_ID}`. Never give a manual run a logical date of {FIRES_AT} JST: that
 is a scheduled run's, and Airflow would then skip that scheduled day.
 
 **On-call** (the `tokyobeta_oncall_*` DAGs run every on-call command from the UI).
@@ -92,18 +94,16 @@ with DAG(
     template_searchpath=[str(config.sql_dir(__file__))],
     user_defined_macros=USER_DEFINED_MACROS,
     render_template_as_native_obj=False,
-    default_args={
-        "owner": "data-platform",
-        "retries": 3,
-        "retry_delay": dt.timedelta(minutes=2),
-        "retry_exponential_backoff": True,
+    default_args=dag_defaults.default_args(
+        retries=3,
+        retry_delay=dt.timedelta(minutes=2),
+        retry_exponential_backoff=True,
         # Airflow doubles the back-off per try number, and every clear raises the try number too: uncapped, a task
         # cleared three times would wait 16-32 min for its first retry. A fresh run's retries wait 2-4, 4-8, 8-10 min.
-        "max_retry_delay": dt.timedelta(minutes=10),
-        "on_failure_callback": alerts.on_task_failure,  # once, after the last try
-        "on_retry_callback": alerts.on_task_retry,  # logs a lock's holder, sends nothing
-        "sla": config.daily_sla(),  # after data_interval_end (07:00 JST): done by 08:00 JST by default
-    },
+        max_retry_delay=dt.timedelta(minutes=10),
+        on_retry_callback=alerts.on_task_retry,  # logs a lock's holder, sends nothing
+        sla=config.daily_sla(),  # after data_interval_end (07:00 JST): done by 08:00 JST by default
+    ),
     params=PARAMS,
     tags=["tokyobeta", "etl", "daily"],
     doc_md=DOC_MD,

@@ -12,7 +12,7 @@ import datetime as dt
 from airflow import DAG
 from airflow.models.param import Param
 
-from tokyobeta_etl import alerts, config
+from tokyobeta_etl import config, dag_defaults, freshness
 from tokyobeta_etl.data_contract import DUMP_FILES
 from tokyobeta_etl.operators import oncall
 from tokyobeta_etl.operators.guards import check_no_other_writer
@@ -30,7 +30,7 @@ def oncall_dag(command: str, summary: str, doc_md: str, params: dict | None = No
         catchup=False,
         max_active_runs=1,
         dagrun_timeout=dt.timedelta(hours=1),
-        default_args={"owner": "data-platform", "retries": 0, "on_failure_callback": alerts.on_task_failure},
+        default_args=dag_defaults.default_args(retries=0),
         params=params or {},
         tags=["tokyobeta", "oncall"],
         doc_md=f"### {summary}\n\n{doc_md}\n\n{WHERE}",
@@ -40,8 +40,8 @@ def oncall_dag(command: str, summary: str, doc_md: str, params: dict | None = No
 with oncall_dag(
     "check_freshness",
     "On-call: check freshness",
-    "The 09:00 check on demand: staging, silver, gold and the day's dumps, graded (up to 1 day old fresh, 2 days a "
-    "warning, 3 or more, empty or missing critical). Critical fails the task and alerts.",
+    f"The {config.hhmm(config.FRESHNESS_FIRE_JST)} check on demand: staging, silver, gold and the day's dumps, graded "
+    f"({freshness.grades_text()}). Critical fails the task and alerts.",
     {"date": Param(None, **DATE_FIELD, description="Check date YYYY-MM-DD; empty = today (JST).")},
 ) as check_freshness_dag:
     oncall.command_task("check_freshness", "Grades freshness on the chosen date.")

@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import sys
 
-from tokyobeta_etl import oncall_reports
+from tokyobeta_etl import config, freshness, oncall_reports
 from tokyobeta_etl.batch_date import today_jst
 from tokyobeta_etl.data_contract import DUMP_FILES
 
@@ -47,14 +47,17 @@ def _ymd(value: str) -> dt.date:
     return dt.datetime.strptime(value, "%Y%m%d").date()
 
 
+FRESHNESS_AT = config.hhmm(config.FRESHNESS_FIRE_JST)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tokyobeta_etl.oncall", description=__doc__)
     commands = p.add_subparsers(dest="command", required=True, metavar="command")
     fresh = commands.add_parser(
         "check-freshness",
-        help="the 09:00 freshness check on demand (exit 2 when critical; sends nothing)",
-        description="The 09:00 freshness check: the daily DAG active with a successful run for the date, staging's "
-        "batch tag = the date, silver and gold at most 1 day old (2: warning, more: critical), the day's dumps in S3. "
+        help=f"the {FRESHNESS_AT} freshness check on demand (exit 2 when critical; sends nothing)",
+        description=f"The {FRESHNESS_AT} freshness check: the daily DAG active with a successful run for the date, "
+        f"staging's batch tag = the date, silver and gold graded ({freshness.grades_text()}), the day's dumps in S3. "
         "One line per check and what to do; exits 2 when critical; sends nothing. Reads the daily DAG's runs from "
         "Airflow's metadata database.",
     )
