@@ -109,7 +109,8 @@ LOCK_WAIT = Entry(  # chosen by the error (a lock wait time-out), whichever task
     f'a task failed: "gave up after {config.VARIABLE_DEFAULTS["tokyobeta_lock_wait_seconds"]} s ... waiting for a '
     'lock on `<table>`"',
     "A statement gave up waiting for a lock that another session holds (a dashboard, a BI extract, an analyst's open "
-    "transaction; the error and the alert name it, with its connection id). Ask the session's owner to end it "
+    "transaction; the error and the alert name it, with its connection id; on MariaDB without the metadata-lock "
+    "plugin, as candidates). Ask the session's owner to end it "
     "(COMMIT or ROLLBACK, UNLOCK TABLES, close the BI extract), or `KILL <connection id>` as the database "
     f"administrator; `{ONCALL}show_locks` lists the holders. Then **Clear** the task: nothing half-written is left.",
     f"`{CLI} show-locks`",
