@@ -1,17 +1,18 @@
 {#-
-  History tables keyed by the batch date (tenant_room_snapshot_daily, room_count_daily,
-  room_count_by_apartment_daily).
+  Tables keyed by the snapshot date: silver's history (tenant_room_snapshot_daily, room_count_daily,
+  room_count_by_apartment_daily) and gold.property_daily_metrics.
 
   date_keyed_history_config(): the configuration they share, called first in each model: incremental,
   delete+insert on snapshot_date, never fully refreshed (`--full-refresh` must not wipe history the source no
-  longer holds), the batch date's rows deleted first; post-hooks add the model's primary key and indexes
+  longer holds), the batch date's rows deleted first (gold.property_daily_metrics passes its own pre-hook, which
+  deletes its whole window); post-hooks add the model's primary key and indexes
   (macros/indexes.sql) outside the transaction.
 
   delete_batch_date_rows(): pre-hook, inside the model's transaction: removes the batch date's rows before they are
   rebuilt, so a re-run replaces that date (never appends twice), even if the batch were to yield no rows at all
   (then dbt-mysql's key-driven delete below would have nothing to delete by). A no-op on the first build.
 -#}
-{% macro date_keyed_history_config(primary_key, indexes={}) -%}
+{% macro date_keyed_history_config(primary_key, indexes={}, pre_hook="{{ delete_batch_date_rows('snapshot_date') }}") -%}
     {%- set post_hooks = [
         {"sql": "{{ ensure_primary_key(this, " ~ primary_key ~ ") }}", "transaction": false}
     ] -%}
@@ -25,7 +26,7 @@
         incremental_strategy='delete+insert',
         unique_key='snapshot_date',
         full_refresh=false,
-        pre_hook="{{ delete_batch_date_rows('snapshot_date') }}",
+        pre_hook=pre_hook,
         post_hook=post_hooks,
     ) }}
 {%- endmacro %}

@@ -1,12 +1,6 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='snapshot_date',
-    full_refresh=false,
+{{ date_keyed_history_config(
+    primary_key=['snapshot_date', 'apartment_id'],
     pre_hook="{{ delete_window_rows('snapshot_date') }}",
-    post_hook=[
-        {"sql": "{{ ensure_primary_key(this, ['snapshot_date', 'apartment_id']) }}", "transaction": false},
-    ],
 ) }}
 {#- Property performance (the portfolio view): one row per (fact date, property), CONTRACT.md section 8. Each run
     rewrites the occupancy KPIs' fact days, [batch_date - lookback_days, as_of] (the snapshot dates from the
