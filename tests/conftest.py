@@ -17,6 +17,21 @@ from harness import airflow_env as airflow_env_mod
 AIRFLOW_HOME = airflow_env_mod.isolate()
 
 
+FAILURE_TEXT_CHARS = 8000
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Print a failure (its last FAILURE_TEXT_CHARS characters) the moment it happens, not only in the summary at the
+    end: CI keeps only this output, and a run stopped at CI's time limit never reaches the summary."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        terminal = item.config.pluginmanager.get_plugin("terminalreporter")
+        text = str(report.longrepr)[-FAILURE_TEXT_CHARS:]
+        terminal.write_line(f"\n---- {report.when} of {item.nodeid} failed ({call.duration:.0f} s):\n{text}\n----")
+
+
 @pytest.fixture(scope="session")
 def mysql_server():
     from harness import mysql_server as ms

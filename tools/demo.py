@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
 from harness import airflow_env, moto_server, mysql_server, postgres_server, warehouse  # noqa: E402
+from tokyobeta_etl import config  # noqa: E402
 from tokyobeta_etl.batch_date import logical_date_for_batch, today_jst  # noqa: E402
 from tokyobeta_etl.data_contract import DEFAULT_BUCKET, STAGING_TABLES  # noqa: E402
 from tokyobeta_sim import S3Sink, simulate  # noqa: E402
@@ -66,6 +67,7 @@ def main() -> int:
     os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = metadata.create_database("airflow")
     os.environ["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
     os.environ["AIRFLOW__CORE__PARALLELISM"] = "4"
+    os.environ.update(config.airflow_config_env())
     try:
         print(f"MySQL-compatible server: {db.host}:{db.port} ({db.flavor}); moto: {s3.endpoint_url}")
         etl = warehouse.create_etl_user(db)

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tokyobeta_etl import config
+
 from . import airflow_env, postgres_server
 from .ports import free_port, wait_for_port
 
@@ -301,6 +303,7 @@ def start(
             **os.environ,
             **airflow_env.settings(home),
             **airflow_env.connections(mysql_url, aws_endpoint_url, region),
+            **config.airflow_config_env(),  # what every deployment sets, MWAA's included
             "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata.create_database(database),

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from tokyobeta_etl import config
 from tokyobeta_etl.data_contract import DEFAULT_BUCKET, DEFAULT_PREFIX
 
 REPO = Path(__file__).resolve().parents[2]
@@ -254,3 +255,10 @@ def test_the_init_step_prepares_what_airflow_will_use(services, local_init):
     assert (t.endpoint_url, t.region) == ("http://moto:5000", "ap-northeast-1")
     assert (t.bucket, t.prefix) == (DEFAULT_BUCKET, DEFAULT_PREFIX)
     assert t.topic_arn == env["AIRFLOW_VAR_TOKYOBETA_SNS_TOPIC_ARN"]
+
+
+def test_every_airflow_service_sets_the_deployments_airflow_options(services):
+    for name in AIRFLOW_SERVICES:
+        env = services[name]["environment"]
+        for key, value in config.airflow_config_env().items():
+            assert env.get(key) == value, (name, key)
