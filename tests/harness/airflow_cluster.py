@@ -189,7 +189,7 @@ class AirflowCluster:
 
     def start_daemons(self) -> None:
         for name in ("scheduler", "triggerer"):
-            self.procs[name] = _spawn(self, name)
+            self.procs[name] = spawn(self, name)
 
     def backfill(self, dag_id: str, start: str, end: str, *extra: str, timeout: float = 1800) -> None:
         """`airflow dags backfill` exactly as the README writes it; runs in this process's CLI, not the scheduler."""
@@ -286,6 +286,7 @@ def start(
     daemons: bool = True,
     extra_env: dict[str, str] | None = None,
     public_role: str = "Viewer",
+    cluster_class: type[AirflowCluster] = AirflowCluster,
 ) -> AirflowCluster:
     """Scheduler (LocalExecutor) + triggerer [+ web server] over a DAG folder holding links to `dags`.
     daemons=False: the metadata database only; the caller prepares history, then calls start_daemons().
@@ -323,7 +324,7 @@ def start(
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
             **(extra_env or {}),
         }
-        cluster = AirflowCluster(home=home, env=env, metadata=metadata, database=database)
+        cluster = cluster_class(home=home, env=env, metadata=metadata, database=database)
     except BaseException:
         metadata.stop()
         raise
@@ -338,7 +339,7 @@ def start(
                 "--email", "admin@example.invalid", "--firstname", "Harness", "--lastname", "Admin",
             )  # fmt: skip
             cluster.web_port = free_port()
-            cluster.procs["webserver"] = _spawn(cluster, "webserver", "--port", str(cluster.web_port))
+            cluster.procs["webserver"] = spawn(cluster, "webserver", "--port", str(cluster.web_port))
             wait_for_port(cluster.web_port, timeout=120, proc=cluster.procs["webserver"], what="airflow webserver")
     except BaseException:
         cluster.stop()
@@ -346,8 +347,18 @@ def start(
     return cluster
 
 
-def _spawn(cluster: AirflowCluster, name: str, *args: str) -> subprocess.Popen:
-    log = open(cluster.log(name), "wb")  # noqa: SIM115 - kept open for the process's lifetime
+def spawn(
+    cluster: AirflowCluster,
+    name: str,
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    log_name: str = "",
+    new_session: bool = False,
+) -> subprocess.Popen:
+    """new_session: the process and its children get their own process group (a test can kill the whole tree)."""
+    log = open(cluster.log(log_name or name), "wb")  # noqa: SIM115 - kept open for the process's lifetime
     return subprocess.Popen(
-        [str(VENV_BIN / "airflow"), name, *args], env=cluster.env, stdout=log, stderr=subprocess.STDOUT
-    )
+        [str(VENV_BIN / "airflow"), name, *args], env=env or cluster.env, cwd=cwd, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=new_session,
+    )  # fmt: skip

@@ -34,6 +34,7 @@ class MySQLServer:
     flavor: str  # "mariadb" or "mysql"
     _proc: subprocess.Popen | None = field(default=None, repr=False)
     _workdir: Path | None = field(default=None, repr=False)
+    _argv: list[str] = field(default_factory=list, repr=False)
 
     def connect(
         self, database: str | None = None, user: str | None = None, password: str | None = None, **kwargs
@@ -81,6 +82,14 @@ class MySQLServer:
 
     def url(self, user: str | None = None, password: str | None = None) -> str:
         return f"mysql://{user or self.admin_user}:{password or self.admin_password}@{self.host}:{self.port}"
+
+    def restart(self) -> None:
+        """Stop the server (SIGTERM: every client connection is cut) and start it again on the same port and data."""
+        if self._proc is None:
+            raise RuntimeError("only a server this harness started can be restarted")
+        stop_process(self._proc)
+        self._proc = _launch(self._argv, self._workdir)
+        wait_for_port(self.port, timeout=60, proc=self._proc, what=f"restarted server (log: {self._workdir})")
 
     def stop(self) -> None:
         if self._proc is not None:
@@ -135,30 +144,26 @@ def start() -> MySQLServer:
         )
     # its own temporary directory: nothing else that cleans /tmp can pull a temporary table from under a query
     (workdir / "tmp").mkdir()
-    log = open(workdir / "server.log", "wb")  # noqa: SIM115 - kept open for the server's lifetime
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--no-defaults",
-            f"--datadir={datadir}",
-            f"--socket={sock}",
-            f"--port={port}",
-            "--bind-address=127.0.0.1",
-            f"--pid-file={workdir / 'mysqld.pid'}",
-            f"--tmpdir={workdir / 'tmp'}",
-            "--character-set-server=utf8mb4",
-            "--collation-server=utf8mb4_unicode_ci",
-            "--innodb-buffer-pool-size=512M",
-            "--innodb-log-file-size=256M",
-            "--innodb-flush-log-at-trx-commit=2",
-            "--max-allowed-packet=256M",
-            "--skip-name-resolve",
-            "--max-connections=300",
-            *as_root,
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    argv = [
+        binary,
+        "--no-defaults",
+        f"--datadir={datadir}",
+        f"--socket={sock}",
+        f"--port={port}",
+        "--bind-address=127.0.0.1",
+        f"--pid-file={workdir / 'mysqld.pid'}",
+        f"--tmpdir={workdir / 'tmp'}",
+        "--character-set-server=utf8mb4",
+        "--collation-server=utf8mb4_unicode_ci",
+        "--innodb-buffer-pool-size=512M",
+        "--innodb-log-file-size=256M",
+        "--innodb-flush-log-at-trx-commit=2",
+        "--max-allowed-packet=256M",
+        "--skip-name-resolve",
+        "--max-connections=300",
+        *as_root,
+    ]
+    proc = _launch(argv, workdir)
     try:
         wait_for_port(port, timeout=60, proc=proc, what=f"{binary} (log: {workdir / 'server.log'})")
         password = secrets.token_hex(12)
@@ -174,7 +179,13 @@ def start() -> MySQLServer:
         flavor=flavor,
         _proc=proc,
         _workdir=workdir,
+        _argv=argv,
     )
+
+
+def _launch(argv: list[str], workdir: Path) -> subprocess.Popen:
+    log = open(workdir / "server.log", "ab")  # noqa: SIM115 - kept open for the server's lifetime
+    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _create_admin(sock: Path, password: str) -> None:
