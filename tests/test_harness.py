@@ -1,5 +1,6 @@
 """The harness servers are real: data goes in and comes back out through the network protocols."""
 
+import os
 import uuid
 
 
@@ -61,3 +62,43 @@ def test_airflow_home_is_isolated():
     # what the session really uses, fixed when airflow was first imported (the above reads the environment now)
     assert os.environ["AIRFLOW_HOME"] in str(settings.engine.url)
     assert conf.getboolean("core", "load_examples") is False
+
+
+def test_kill_tree_reaches_children_in_their_own_process_group_and_session(tmp_path):
+    """Airflow's task runner moves each task into a process group of its own: a worker's kill must still reach it."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from harness.process_tree import kill_tree
+
+    pids = tmp_path / "pids"
+    grandchildren = (
+        "import os, subprocess, sys, time\n"
+        "a = subprocess.Popen([sys.executable, '-c', 'import os, time; os.setpgid(0, 0); time.sleep(600)'])\n"
+        "b = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
+        f"open({str(pids)!r}, 'w').write(f'{{a.pid}} {{b.pid}}')\n"
+        "time.sleep(600)\n"
+    )
+    root = subprocess.Popen([sys.executable, "-c", grandchildren], start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    a, b = map(int, pids.read_text().split())
+    assert os.getpgid(a) == a and os.getsid(b) == b  # neither shares the root's group
+
+    assert set(kill_tree(root.pid)) == {root.pid, a, b}
+    root.wait(timeout=10)
+
+    def dead(pid: int) -> bool:  # reparented to init, which reaps it; a zombie until then
+        try:
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    deadline = time.monotonic() + 10
+    while not (dead(a) and dead(b)):
+        assert time.monotonic() < deadline, "a grandchild outlived kill_tree"
+        time.sleep(0.1)

@@ -179,13 +179,12 @@ class AirflowCluster:
                 end = log_file.read_text(errors="replace").splitlines()[-15:]
                 tasks += f"\n  {task_id} try {try_number}, last log lines:\n" + "\n".join(f"    {x[:300]}" for x in end)
         run = self.query("SELECT state, start_date FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))
-        scheduler_log = self.log("scheduler").read_text(errors="replace") if self.log("scheduler").exists() else ""
-        lines = [x[:400] for x in scheduler_log.splitlines() if run_id in x or " ERROR " in x or " WARNING " in x]
-        tail = "\n".join(lines[-log_lines:])
-        return (
-            f"run state {run}; tasks not succeeded:\n{tasks}\n"
-            f"scheduler log ({self.log('scheduler')}), its last lines on this run or with a warning:\n{tail}"
-        )
+        logs = ""
+        for log in sorted(self.home.glob("scheduler*.log")):  # a scheduler restarted in a test has its own
+            lines = [x[:400] for x in log.read_text(errors="replace").splitlines()]
+            lines = [x for x in lines if run_id in x or " ERROR " in x or " WARNING " in x]
+            logs += f"\n{log}, its last lines on this run or with a warning:\n" + "\n".join(lines[-log_lines:])
+        return f"run state {run}; tasks not succeeded:\n{tasks}{logs}"
 
     def start_daemons(self) -> None:
         for name in ("scheduler", "triggerer"):
@@ -230,8 +229,7 @@ class AirflowCluster:
         return self.poll(state, timeout, f"{task_id} of {run_id} to reach one of {sorted(states)}")
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> Path:
-        run_dir = self.home / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}"
-        return run_dir / f"task_id={task_id}" / f"attempt={try_number}.log"
+        return task_log_path(self.home / "logs", dag_id, run_id, task_id, try_number)
 
     def log(self, name: str) -> Path:
         return self.home / f"{name}.log"
@@ -345,6 +343,11 @@ def start(
         cluster.stop()
         raise
     return cluster
+
+
+def task_log_path(logs: Path, dag_id: str, run_id: str, task_id: str, try_number: int) -> Path:
+    """Where Airflow's default log_filename_template puts one try's log under a base log folder."""
+    return logs / f"dag_id={dag_id}" / f"run_id={run_id}" / f"task_id={task_id}" / f"attempt={try_number}.log"
 
 
 def spawn(

@@ -9,15 +9,13 @@ scheduler's parallelism is what the two workers can take together.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import airflow_cluster as ac
 from . import celery_sqs
+from .process_tree import kill_tree
 
 WORKERS = 2
 WORKER_CONCURRENCY = 5  # MWAA's mw1.small: celery.worker_autoscale 5,5
@@ -34,10 +32,10 @@ class CeleryCluster(ac.AirflowCluster):
 
     schedulers: int = 0  # schedulers started so far
 
-    def start_daemons(self) -> None:
+    def start_daemons(self, workers: int = WORKERS) -> None:
         self.start_scheduler()
         self.procs["triggerer"] = ac.spawn(self, "triggerer")
-        for n in range(1, WORKERS + 1):
+        for n in range(1, workers + 1):
             self.start_worker(worker_name(n))
 
     def start_scheduler(self) -> None:
@@ -47,8 +45,9 @@ class CeleryCluster(ac.AirflowCluster):
         self.procs["scheduler"] = ac.spawn(self, "scheduler", log_name=log_name, new_session=True)
 
     def restart_scheduler(self) -> None:
-        """SIGKILL the scheduler's process tree and start a new one: a scheduler container replaced mid-run."""
-        self._kill_group("scheduler")
+        """SIGKILL the scheduler's process tree (its DAG processor too) and start a new one: a scheduler container
+        replaced mid-run."""
+        self._kill("scheduler")
         self.start_scheduler()
 
     def worker_env(self, name: str) -> dict[str, str]:
@@ -74,11 +73,11 @@ class CeleryCluster(ac.AirflowCluster):
     def kill_worker(self, name: str) -> None:
         """SIGKILL the worker's whole process tree (the worker, its pool, every task process and its dbt): a
         container that vanished."""
-        self._kill_group(name)
+        self._kill(name)
 
-    def _kill_group(self, name: str) -> None:
+    def _kill(self, name: str) -> None:
         proc = self.procs.pop(name)
-        os.killpg(proc.pid, signal.SIGKILL)
+        kill_tree(proc.pid)
         proc.wait()
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> Path:
@@ -87,30 +86,26 @@ class CeleryCluster(ac.AirflowCluster):
         return next((p for p in found if p.exists()), found[0])
 
     def worker_task_log(self, worker: str, dag_id: str, run_id: str, task_id: str, try_number: int) -> Path:
-        run_dir = self.workers[worker] / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}"
-        return run_dir / f"task_id={task_id}" / f"attempt={try_number}.log"
+        return ac.task_log_path(self.workers[worker] / "logs", dag_id, run_id, task_id, try_number)
 
     def ran_on(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> list[str]:
         """The workers whose own log folder holds the try's log."""
         return [w for w in self.workers if self.worker_task_log(w, dag_id, run_id, task_id, try_number).exists()]
 
     def stop(self, keep_home: bool = False) -> None:
-        groups = {name: self.procs[name] for name in [*self.workers, "scheduler"] if name in self.procs}
-        for proc in groups.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)  # the process and every process it started
         try:
+            for name in [*self.workers, "scheduler"]:
+                if name in self.procs:
+                    self._kill(name)  # with every task and DAG processor they started: no orphan outlives the test
             super().stop(keep_home=keep_home)
         finally:
-            for proc in groups.values():
-                with contextlib.suppress(ProcessLookupError):  # ProcessLookupError: the whole group is gone
-                    os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group outlived its leader
             if self.broker is not None:
                 self.broker.stop()
 
 
-def start(*, extra_env: dict[str, str] | None = None, **kwargs) -> CeleryCluster:
-    """ac.start's arguments; the executor, broker and workers are this module's."""
+def start(*, extra_env: dict[str, str] | None = None, first_workers: int = WORKERS, **kwargs) -> CeleryCluster:
+    """ac.start's arguments; the executor, broker and workers are this module's. first_workers: how many of the
+    workers run from the start (a test starts the others with start_worker when it wants them)."""
     broker = celery_sqs.start()
     try:
         celery_env = {
@@ -135,15 +130,8 @@ def start(*, extra_env: dict[str, str] | None = None, **kwargs) -> CeleryCluster
         # The result backend is the metadata database, as on MWAA; its URL is known once the database exists.
         metadata_url = cluster.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
         cluster.env["AIRFLOW__CELERY__RESULT_BACKEND"] = "db+" + metadata_url.replace("+psycopg2", "", 1)
-        cluster.start_daemons()
+        cluster.start_daemons(first_workers)
     except BaseException:
         cluster.stop()
         raise
     return cluster
-
-
-def worker_processes(cluster: CeleryCluster, name: str) -> list[int]:
-    """pids in the worker's process group (the worker, its pool children, task supervisors, task runners, dbt)."""
-    pgid = cluster.procs[name].pid
-    out = subprocess.run(["ps", "-e", "-o", "pid=,pgid="], capture_output=True, text=True, check=True).stdout
-    return [int(pid) for pid, group in (line.split() for line in out.splitlines()) if int(group) == pgid]
