@@ -11,7 +11,15 @@ from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 from tokyobeta_etl import config
 from tokyobeta_etl.batch_date import run_batch_date
 from tokyobeta_etl.data_contract import DUMP_FILES, dump_key
-from tokyobeta_etl.loading.s3_source import AMBIGUOUS, FORMS_TEXT, MISSING, ambiguity, candidate_keys, verdict
+from tokyobeta_etl.loading.s3_source import (
+    AMBIGUOUS,
+    FORMS_TEXT,
+    MISSING,
+    S3_UNREACHABLE,
+    ambiguity,
+    candidate_keys,
+    verdict,
+)
 
 
 def deadline_for(batch: dt.date, hhmm: str) -> pendulum.DateTime:
@@ -24,28 +32,46 @@ class DumpSensor(S3KeySensor):
 
     Gives up at the `tokyobeta_dump_deadline_jst` Variable's time on the batch date (default 10:00 JST), failing with
     the keys still missing, which the failure callback passes on. A dump present as both `.sql` and `.sql.gz` fails
-    it at once: waiting cannot resolve that, and the load would refuse it.
+    it at once: waiting cannot resolve that, and the load would refuse it. S3 out of reach is a "not yet" (logged
+    with the keys looked for), up to the deadline.
     """
 
     def poke(self, context) -> bool:
         batch = run_batch_date(context["params"], context["data_interval_end"])
+        try:
+            if self._found(batch, context):
+                return True
+            missing, unreachable = self.missing_keys(), None
+        except S3_UNREACHABLE as err:
+            missing, unreachable = [pattern[: -len("*")] for pattern in self.bucket_key], err
+            self.log.warning(
+                "S3 unreachable while looking for %s (%s); looking again in %.0f s", self._urls(missing), err,
+                self.poke_interval,
+            )  # fmt: skip
+        deadline = deadline_for(batch, config.setting("tokyobeta_dump_deadline_jst"))
+        if pendulum.now(config.TIMEZONE) >= deadline:
+            if unreachable is None:
+                state, advice = "still missing", "Ask the source system's owner to deliver them"
+            else:
+                state = f"not confirmed (S3 unreachable: {unreachable})"
+                advice = "Check that the environment reaches S3 (its VPC endpoint or NAT route)"
+            raise AirflowSensorTimeout(
+                f"dumps for batch {batch} {state} at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
+                f"{self._urls(missing)} ({FORMS_TEXT}). {advice}, then clear this task."
+            )
+        return False
+
+    def _found(self, batch: dt.date, context) -> bool:
         if pairs := self.ambiguous_keys():
             raise AirflowFailException(
                 f"dumps for batch {batch} are ambiguous: "
                 + "; ".join(ambiguity(*(f"s3://{self.bucket_name}/{k}" for k in pair)) for pair in pairs)
                 + ". Then clear this task."
             )
-        if super().poke(context):
-            return True
-        deadline = deadline_for(batch, config.setting("tokyobeta_dump_deadline_jst"))
-        if pendulum.now(config.TIMEZONE) >= deadline:
-            missing = self.missing_keys()
-            raise AirflowSensorTimeout(
-                f"dumps for batch {batch} still missing at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
-                f"{', '.join(f's3://{self.bucket_name}/{k}' for k in missing)} ({FORMS_TEXT}). "
-                f"Ask the source system's owner to deliver them, then clear this task."
-            )
-        return False
+        return super().poke(context)
+
+    def _urls(self, keys: list[str]) -> str:
+        return ", ".join(f"s3://{self.bucket_name}/{k}" for k in keys)
 
     def found_keys(self) -> dict[str, list[str]]:
         """Per dump (its key pattern without the `*`), which of its `.sql` and `.sql.gz` keys exist."""

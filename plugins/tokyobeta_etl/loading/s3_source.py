@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from botocore import exceptions as boto_errors
+
 from tokyobeta_etl.data_contract import dump_key
 
 CHUNK_BYTES = 1 << 20
@@ -24,6 +26,15 @@ class DumpAmbiguousError(ValueError):
 
     def __reduce__(self):
         return (type(self), (str(self), self.urls))
+
+
+# S3 not reachable or cut mid-response (after botocore's own retries): a network fault that a later look or a retry
+# heals, never a verdict on the dump itself.
+S3_UNREACHABLE = (boto_errors.ConnectionError, boto_errors.HTTPClientError, boto_errors.IncompleteReadError)
+
+
+class DumpReadError(OSError):
+    """S3 could not be reached, or the connection broke, while finding or reading a dump: retried."""
 
 
 AMBIGUITY_ADVICE = "delete the one that is not the dump (the pipeline will not guess)"
@@ -76,6 +87,8 @@ def dump_objects(s3, bucket: str, prefix: str, stem: str, batch: dt.date) -> lis
             if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 continue
             raise
+        except S3_UNREACHABLE as err:
+            raise DumpReadError(f"S3 unreachable while looking for s3://{bucket}/{key}: {err}") from err
         found.append(DumpObject(bucket=bucket, key=key, gzip=gz, size=int(head["ContentLength"])))
     return found
 
@@ -96,9 +109,18 @@ def locate_dump(s3, bucket: str, prefix: str, stem: str, batch: dt.date) -> Dump
 
 
 def iter_object_chunks(s3, obj: DumpObject, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """The object's raw bytes, streamed; never the whole object in memory."""
-    body = s3.get_object(Bucket=obj.bucket, Key=obj.key)["Body"]
+    """The object's raw bytes, streamed; never the whole object in memory. A broken connection raises
+    DumpReadError naming the object and how far the read got."""
+    read = 0
     try:
-        yield from body.iter_chunks(chunk_bytes)
+        body = s3.get_object(Bucket=obj.bucket, Key=obj.key)["Body"]
+    except S3_UNREACHABLE as err:
+        raise DumpReadError(f"S3 unreachable while opening {obj.url}: {err}") from err
+    try:
+        for chunk in body.iter_chunks(chunk_bytes):
+            read += len(chunk)
+            yield chunk
+    except S3_UNREACHABLE as err:
+        raise DumpReadError(f"reading {obj.url} broke after {read} of {obj.size} bytes: {err}") from err
     finally:
         body.close()
