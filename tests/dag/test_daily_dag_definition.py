@@ -9,7 +9,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from tokyobeta_etl.batch_date import batch_date_of, logical_date_for_batch
+from tokyobeta_etl.batch_date import batch_date_of, logical_date_for_batch, today_jst
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 JST = "Asia/Tokyo"
@@ -144,6 +144,12 @@ def test_manual_trigger_resolves_to_the_latest_0700_jst(dag):
     assert batch_date_of(later_that_day.end) == dt.date(2026, 2, 10)
     before_seven = dag.timetable.infer_manual_data_interval(run_after=pendulum.datetime(2026, 2, 10, 6, 59, tz=JST))
     assert batch_date_of(before_seven.end) == dt.date(2026, 2, 9)
+
+
+def test_today_in_jst_is_a_plain_date():
+    # pendulum's Date subclass broke `make demo`: the simulator renders values by their exact type
+    assert type(today_jst()) is dt.date
+    assert today_jst() == pendulum.now("Asia/Tokyo").date()
 
 
 def test_backfill_dates_resolve_like_scheduled_runs(dag):
