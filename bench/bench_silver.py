@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
-from harness import airflow_cluster, moto_server, mysql_server, warehouse  # noqa: E402
+from harness import airflow_cluster, moto_server, mysql_server, run_progress, warehouse  # noqa: E402
 from harness.dbt_runner import DbtRunner  # noqa: E402
 from harness.runs import fire_time  # noqa: E402
 from tokyobeta_etl.batch_date import logical_date_for_batch  # noqa: E402
@@ -188,12 +188,14 @@ def main() -> int:
         results["dag_parse"] = parse_times(cluster.env)
         print(f"DAG parse: {results['dag_parse']['seconds_median']} s median", flush=True)
 
-        logical = logical_date_for_batch(BATCH).isoformat()
+        at = logical_date_for_batch(BATCH)
+        logical = at.isoformat()
         started = time.monotonic()
-        cluster.cli(
-            "dags", "backfill", "tokyobeta_daily_etl", "-s", logical, "-e", logical, "--reset-dagruns", "--yes",
-            timeout=3600,
-        )  # fmt: skip
+        with run_progress.watching(cluster.query, "tokyobeta_daily_etl", at, at, 1):
+            cluster.cli(
+                "dags", "backfill", "tokyobeta_daily_etl", "-s", logical, "-e", logical, "--reset-dagruns", "--yes",
+                timeout=3600,
+            )  # fmt: skip
         backfill_seconds = time.monotonic() - started
         ((run_id,),) = cluster.query(
             "SELECT run_id FROM dag_run WHERE dag_id = 'tokyobeta_daily_etl' AND run_type = 'backfill'"

@@ -102,3 +102,20 @@ def test_kill_tree_reaches_children_in_their_own_process_group_and_session(tmp_p
     while not (dead(a) and dead(b)):
         assert time.monotonic() < deadline, "a grandchild outlived kill_tree"
         time.sleep(0.1)
+
+
+def test_progress_line_counts_done_of_all_runs_and_names_the_running_tasks():
+    import datetime as dt
+
+    from harness.run_progress import progress_line
+
+    # the logical dates of the daily runs of batches 2026-02-10 and 2026-02-11 (07:00 JST the day before), in UTC
+    d1, d2 = dt.datetime(2026, 2, 8, 22, tzinfo=dt.UTC), dt.datetime(2026, 2, 9, 22, tzinfo=dt.UTC)
+    tis = [("a", "success", d1), ("b", "running", d1), ("c", "upstream_failed", d1), ("d", None, d1)]
+    assert progress_line(tis, 3, 12.4) == "[   12 s] 2/12 tasks done (1 failed); running: b (batch 2026-02-10)"
+    tis += [("a", "running", d2), ("b", "running", d2), ("c", "running", d2), ("d", "queued", d2)]
+    assert progress_line(tis, 2, 95).endswith(
+        "2/8 tasks done (1 failed); running: b (batch 2026-02-10), a (batch 2026-02-11), b (batch 2026-02-11)"
+        " and 1 more"
+    )
+    assert progress_line([], 5, 0) == "[    0 s] 0/? tasks done"  # the backfill has not made its first run yet

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
-from harness import airflow_env, moto_server, mysql_server, postgres_server, warehouse  # noqa: E402
+from harness import airflow_env, moto_server, mysql_server, postgres_server, run_progress, warehouse  # noqa: E402
 from tokyobeta_etl import config  # noqa: E402
 from tokyobeta_etl.batch_date import logical_date_for_batch, today_jst  # noqa: E402
 from tokyobeta_etl.data_contract import DEFAULT_BUCKET, STAGING_TABLES  # noqa: E402
@@ -97,18 +98,21 @@ def main() -> int:
         env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), "PATH": venv_bin + os.pathsep + os.environ["PATH"]}
         airflow("db", "migrate", env=env)
         started = time.monotonic()
-        airflow(
-            "dags",
-            "backfill",
-            "tokyobeta_daily_etl",
-            "--reset-dagruns",
-            "--yes",
-            "-s",
-            logical_date_for_batch(first).isoformat(),
-            "-e",
-            logical_date_for_batch(args.end).isoformat(),
-            env=env,
-        )
+        first_logical, last_logical = logical_date_for_batch(first), logical_date_for_batch(args.end)
+        query = functools.partial(metadata.query, "airflow")
+        with run_progress.watching(query, "tokyobeta_daily_etl", first_logical, last_logical, args.days):
+            airflow(
+                "dags",
+                "backfill",
+                "tokyobeta_daily_etl",
+                "--reset-dagruns",
+                "--yes",
+                "-s",
+                first_logical.isoformat(),
+                "-e",
+                last_logical.isoformat(),
+                env=env,
+            )
         print(
             f"\nbackfill of {args.days} batch dates took {time.monotonic() - started:.0f} s "
             f"(Airflow home: {home})\n"

@@ -237,13 +237,7 @@ class AirflowCluster:
     # -- the metadata database and waiting ----------------------------------------------------------------------
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         """A read of Airflow's metadata database."""
-        conn = self.metadata.connect(self.database)
-        try:
-            cur = conn.cursor()
-            cur.execute(sql, params)
-            return cur.fetchall()
-        finally:
-            conn.close()
+        return self.metadata.query(self.database, sql, params)
 
     def poll(self, probe, timeout: float, what: str):
         """probe() until it returns something true (returned); fails early when an Airflow process died."""

@@ -43,6 +43,16 @@ class PostgresServer:
         conn.autocommit = True
         return conn
 
+    def query(self, database: str, sql: str, params: tuple = ()) -> list[tuple]:
+        """The rows of one statement, on a connection of its own (safe from any thread)."""
+        conn = self.connect(database)
+        try:
+            cur = conn.cursor()
+            cur.execute(sql, params)
+            return cur.fetchall()
+        finally:
+            conn.close()
+
     def create_database(self, name: str) -> str:
         conn = self.connect()
         try:
