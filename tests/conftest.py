@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections import defaultdict
 
 import pytest
 
@@ -30,6 +31,22 @@ def pytest_runtest_makereport(item, call):
         terminal = item.config.pluginmanager.get_plugin("terminalreporter")
         text = str(report.longrepr)[-FAILURE_TEXT_CHARS:]
         terminal.write_line(f"\n---- {report.when} of {item.nodeid} failed ({call.duration:.0f} s):\n{text}\n----")
+
+
+_SECONDS_BY_MODULE: dict[str, float] = defaultdict(float)
+
+
+def pytest_runtest_logreport(report):
+    _SECONDS_BY_MODULE[report.nodeid.split("::", 1)[0]] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    from harness.session_times import time_lines
+
+    if _SECONDS_BY_MODULE:
+        terminalreporter.section("time per test folder and module (min:s)")
+        for line in time_lines(_SECONDS_BY_MODULE):
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
