@@ -8,7 +8,7 @@ import pendulum
 from airflow.exceptions import AirflowFailException, AirflowSensorTimeout
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
-from tokyobeta_etl import config
+from tokyobeta_etl import config, runbook
 from tokyobeta_etl.batch_date import run_batch_date
 from tokyobeta_etl.data_contract import DUMP_FILES, dump_key
 from tokyobeta_etl.loading.s3_source import (
@@ -54,7 +54,7 @@ class DumpSensor(S3KeySensor):
                 state, advice = "still missing", "Ask the source system's owner to deliver them"
             else:
                 state = f"not confirmed (S3 unreachable: {unreachable})"
-                advice = "Check that the environment reaches S3 (its VPC endpoint or NAT route)"
+                advice = runbook.S3_UNREACHABLE_ADVICE
             raise AirflowSensorTimeout(
                 f"dumps for batch {batch} {state} at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
                 f"{self._urls(missing)} ({FORMS_TEXT}). {advice}, then clear this task."

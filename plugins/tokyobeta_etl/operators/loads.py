@@ -21,7 +21,9 @@ def wait_for_dumps() -> DumpSensor:
         wildcard_match=True,
         aws_conn_id=config.AWS_CONN_ID,
         mode="reschedule",  # frees the worker slot between pokes
-        poke_interval=300,
+        # A look a minute: dumps that land at 07:01 load at 07:02, inside the 07:20 target. Each look is one short task
+        # start in reschedule mode; 5-minute looks would spend a quarter of the window waiting.
+        poke_interval=60,
         timeout=dt.timedelta(hours=8).total_seconds(),  # hard cap; the JST deadline normally ends it first
         retries=0,  # waiting is the sensor's own job; a timeout is final
         doc_md="Waits for the four dumps of the batch date (`.sql` or `.sql.gz`) until `tokyobeta_dump_deadline_jst`.",
