@@ -97,6 +97,11 @@ TASK_TIMEOUTS: dict[str, dt.timedelta] = {
 }
 
 
+# The dump sensor's hard cap from its first look. Missing dumps fail it at the JST deadline long before; this cap
+# ends the looks while S3 itself does not answer, which no deadline decides.
+DUMP_SENSOR_TIMEOUT = dt.timedelta(hours=8)
+
+
 def include_dir(dag_file: str) -> Path:
     """include/ beside the DAG files (MWAA bundle: dags/include) or one level up (this repository's layout).
     TOKYOBETA_INCLUDE_DIR overrides both."""

@@ -27,15 +27,14 @@ class Entry:
     in_daily_doc: bool = False  # listed in the daily DAG's on-call notes
 
 
-# What the sensor's deadline error says when its last look could not reach S3 at all.
-S3_UNREACHABLE_ADVICE = "Check that the environment reaches S3 (its VPC endpoint or NAT route)"
-
 WAIT_FOR_DUMPS = Entry(  # its alert adds the missing keys, read from the sensor's error
     "`wait_for_dumps` failed",
     "The source system's dumps did not arrive by the deadline; the log and the alert name the missing keys. Contact "
-    "the source system's owner to deliver them. If the error says S3 was unreachable, the dumps may well be there: "
-    f"{S3_UNREACHABLE_ADVICE[0].lower()}{S3_UNREACHABLE_ADVICE[1:]}. Once they are in S3 and S3 answers, **Clear** "
-    "`wait_for_dumps` (Downstream ticked). `staging` still holds the previous complete batch.",
+    "the source system's owner to deliver them. If it timed out instead and its log says S3 was unreachable (it "
+    f"keeps looking while S3 does not answer, up to {config.DUMP_SENSOR_TIMEOUT.total_seconds() / 3600:.0f} hours), "
+    "check that the environment reaches S3 (its VPC endpoint "
+    "or NAT route). Once the dumps are in S3 and S3 answers, **Clear** `wait_for_dumps` (Downstream ticked). "
+    "`staging` still holds the previous complete batch.",
     f"`airflow tasks clear {DAILY} -s <logical date> -e <logical date> -t '^wait_for_dumps$' --downstream --yes`",
     tasks=("wait_for_dumps",),
     in_daily_doc=True,

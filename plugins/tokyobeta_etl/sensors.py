@@ -8,7 +8,7 @@ import pendulum
 from airflow.exceptions import AirflowFailException, AirflowSensorTimeout
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
-from tokyobeta_etl import config, runbook
+from tokyobeta_etl import config
 from tokyobeta_etl.batch_date import run_batch_date
 from tokyobeta_etl.data_contract import DUMP_FILES, dump_key
 from tokyobeta_etl.loading.s3_source import (
@@ -33,7 +33,8 @@ class DumpSensor(S3KeySensor):
     Gives up at the `tokyobeta_dump_deadline_jst` Variable's time on the batch date (default 10:00 JST), failing with
     the keys still missing, which the failure callback passes on. A dump present as both `.sql` and `.sql.gz` fails
     it at once: waiting cannot resolve that, and the load would refuse it. S3 out of reach is a "not yet" (logged
-    with the keys looked for), up to the deadline.
+    with the keys looked for), even past the deadline (it is no sign that the dumps are missing), up to the sensor's
+    `timeout` from its first look.
     """
 
     def poke(self, context) -> bool:
@@ -41,23 +42,21 @@ class DumpSensor(S3KeySensor):
         try:
             if self._found(batch, context):
                 return True
-            missing, unreachable = self.missing_keys(), None
+            missing = self.missing_keys()
         except S3_UNREACHABLE as err:
-            missing, unreachable = [pattern[: -len("*")] for pattern in self.bucket_key], err
+            # Says nothing about the dumps, so no deadline applies: look again, up to the sensor's own timeout.
             self.log.warning(
-                "S3 unreachable while looking for %s (%s); looking again in %.0f s", self._urls(missing), err,
-                self.poke_interval,
+                "S3 unreachable while looking for %s (%s); looking again in %.0f s (for at most %.0f h from the first "
+                "look)", self._urls([p[: -len("*")] for p in self.bucket_key]), err, self.poke_interval,
+                self.timeout / 3600,
             )  # fmt: skip
+            return False
         deadline = deadline_for(batch, config.setting("tokyobeta_dump_deadline_jst"))
         if pendulum.now(config.TIMEZONE) >= deadline:
-            if unreachable is None:
-                state, advice = "still missing", "Ask the source system's owner to deliver them"
-            else:
-                state = f"not confirmed (S3 unreachable: {unreachable})"
-                advice = runbook.S3_UNREACHABLE_ADVICE
             raise AirflowSensorTimeout(
-                f"dumps for batch {batch} {state} at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
-                f"{self._urls(missing)} ({FORMS_TEXT}). {advice}, then clear this task."
+                f"dumps for batch {batch} still missing at the deadline {deadline.format('YYYY-MM-DD HH:mm')} JST: "
+                f"{self._urls(missing)} ({FORMS_TEXT}). Ask the source system's owner to deliver them, then clear "
+                "this task."
             )
         return False
 

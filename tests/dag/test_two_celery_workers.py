@@ -1,7 +1,9 @@
 """One production-scale batch day through the whole daily DAG as MWAA runs it: the CeleryExecutor with two workers
 that share nothing but the synced DAG folder and the dbt venv (harness.celery_cluster), and the faults a production
-week brings, during the same run. While the staging loads stream their production-scale dumps from S3 (through a
-proxy that slows and cuts the link, harness.tcp_proxy), on the one worker that runs at first:
+week brings, during the same run. S3 (moto behind a proxy that slows and cuts the link, harness.tcp_proxy) is
+unreachable for a minute from the run's start: the dump sensor's first look fails to reach it, and it waits for its
+next look instead of failing the day. While the staging loads stream their production-scale dumps from S3, on the
+one worker that runs at first:
 
 - the link breaks under one load's read and S3 refuses that object for a minute: the load fails naming the object and
   how far it read, and its retry loads it whole;
@@ -113,6 +115,16 @@ def streaming(cluster, run_id: str, worker: str) -> set[str]:
     return {task for task, log in logs.items() if log.exists() and "loading s3://" in log.read_text(errors="replace")}
 
 
+def inject_sensor_fault(cluster, s3_link, run_id: str) -> dict:
+    """S3 cut from before the run starts until the sensor has looked once and a minute has passed."""
+    s3_link.cut()
+    cut_at = time.monotonic()
+    state = cluster.wait_for_task_state(DAG_ID, run_id, "wait_for_dumps", {"up_for_reschedule", "failed"}, 600)
+    time.sleep(max(0.0, cut_at + S3_REFUSED_SECONDS - time.monotonic()))
+    s3_link.restore()
+    return {"state_while_cut": state, "cut_seconds": round(time.monotonic() - cut_at)}
+
+
 def inject_load_faults(cluster, s3_link, run_id: str) -> dict:
     """While every load streams its dump (slowly) on the one worker: one read cut and its object refused for a
     minute, then the worker killed with the other loads in hand; the second worker starts and takes the retries."""
@@ -216,10 +228,12 @@ def day(celery, airflow_cluster, mysql_server, moto_server, s3_link) -> dict:
     run_id = f"celery__{DAY}"
     s3_link.throttle(STREAM_RATE)
     celery.trigger(DAG_ID, fire_time(DAY), run_id=run_id)
+    sensor_fault = inject_sensor_fault(celery, s3_link, run_id)
     load_faults = inject_load_faults(celery, s3_link, run_id)
     faults = inject_faults(celery, mysql_server, run_id)
     facts["celery"] = {"run_id": run_id, "state": celery.wait_for_run(DAG_ID, run_id), "faults": faults}
     facts["celery"]["load_faults"] = load_faults
+    facts["celery"]["sensor_fault"] = sensor_fault
     facts["celery"]["seconds_since_kill"] = time.monotonic() - faults["killed_at"]
     facts["celery"]["mariadb_uptime"] = int(query(mysql_server, "SHOW GLOBAL STATUS LIKE 'Uptime'")[0][1])
     facts["celery"]["tis"] = celery.task_instances(DAG_ID, run_id)
@@ -285,6 +299,23 @@ def test_the_crashed_dbt_process_was_retried_and_nothing_downstream_ran_on_it(da
     downstream = daily_dag().get_task(CRASH_TASK).get_flat_relative_ids(upstream=False)
     started = {t: final[t].start for t in downstream if final[t].start is not None}
     assert started and all(start >= crash.start for start in started.values()), (crash.start, started)
+
+
+def test_the_sensor_kept_waiting_while_s3_was_unreachable_and_found_the_dumps_once_it_was_back(day, celery):
+    fault, run_id = day["celery"]["sensor_fault"], day["celery"]["run_id"]
+    assert fault["state_while_cut"] == "up_for_reschedule"  # waiting, not failed: the day is not lost
+    assert fault["cut_seconds"] >= S3_REFUSED_SECONDS
+    sensor = {t.task_id: t for t in day["celery"]["tis"]}["wait_for_dumps"]
+    assert (sensor.state, sensor.try_number) == ("success", 1)  # no retry, no alert: the next look found them
+    log = celery.task_log(DAG_ID, run_id, "wait_for_dumps", 1).read_text()
+    objects = ", ".join(f"s3://{DEFAULT_BUCKET}/{dump_key('dumps/', stem, f'{DAY:%Y%m%d}')}" for stem in DUMP_FILES)
+    assert f"S3 unreachable while looking for {objects} (" in log, log[-3000:]
+    assert "looking again in 60 s" in log
+    looks = celery.query(
+        "SELECT count(*) FROM task_reschedule WHERE dag_id = %s AND run_id = %s AND task_id = 'wait_for_dumps'",
+        (DAG_ID, run_id),
+    )[0][0]
+    assert looks >= 1
 
 
 def test_the_load_whose_read_broke_named_the_object_and_its_retry_loaded_it_whole(day, celery):

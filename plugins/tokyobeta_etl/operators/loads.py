@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from airflow.operators.python import PythonOperator
 from airflow.providers.mysql.operators.mysql import MySqlOperator
 
@@ -24,7 +22,7 @@ def wait_for_dumps() -> DumpSensor:
         # A look a minute: dumps that land at 07:01 load at 07:02, inside the 07:20 target. Each look is one short task
         # start in reschedule mode; 5-minute looks would spend a quarter of the window waiting.
         poke_interval=60,
-        timeout=dt.timedelta(hours=8).total_seconds(),  # hard cap; the JST deadline normally ends it first
+        timeout=config.DUMP_SENSOR_TIMEOUT.total_seconds(),
         retries=0,  # waiting is the sensor's own job; a timeout is final
         doc_md="Waits for the four dumps of the batch date (`.sql` or `.sql.gz`) until `tokyobeta_dump_deadline_jst`.",
     )
