@@ -32,8 +32,8 @@ WAIT_FOR_DUMPS = Entry(  # its alert adds the missing keys, read from the sensor
     "The source system's dumps did not arrive by the deadline; the log and the alert name the missing keys. Contact "
     "the source system's owner to deliver them. If it timed out instead and its log says S3 was unreachable (it "
     f"keeps looking while S3 does not answer, up to {config.DUMP_SENSOR_TIMEOUT.total_seconds() / 3600:.0f} hours), "
-    "check that the environment reaches S3 (its VPC endpoint "
-    "or NAT route). Once the dumps are in S3 and S3 answers, **Clear** `wait_for_dumps` (Downstream ticked). "
+    "check that the environment reaches S3 (its VPC endpoint or NAT route). Once the dumps are in S3 and S3 "
+    "answers, **Clear** `wait_for_dumps` (Downstream ticked). "
     "`staging` still holds the previous complete batch.",
     f"`airflow tasks clear {DAILY} -s <logical date> -e <logical date> -t '^wait_for_dumps$' --downstream --yes`",
     tasks=("wait_for_dumps",),

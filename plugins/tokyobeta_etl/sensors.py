@@ -32,7 +32,8 @@ class DumpSensor(S3KeySensor):
 
     Gives up at the `tokyobeta_dump_deadline_jst` Variable's time on the batch date (default 10:00 JST), failing with
     the keys still missing, which the failure callback passes on. A dump present as both `.sql` and `.sql.gz` fails
-    it at once: waiting cannot resolve that, and the load would refuse it. S3 out of reach is a "not yet" (logged
+    it at once: waiting cannot resolve that, and the load would refuse it. Each poke looks once (`found_keys`: the
+    exact names the load reads) and judges by `verdict`. S3 out of reach is a "not yet" (logged
     with the keys looked for), even past the deadline (it is no sign that the dumps are missing), up to the sensor's
     `timeout` from its first look.
     """
@@ -40,17 +41,22 @@ class DumpSensor(S3KeySensor):
     def poke(self, context) -> bool:
         batch = run_batch_date(context["params"], context["data_interval_end"])
         try:
-            if self._found(batch, context):
-                return True
-            missing = self.missing_keys()
+            found = self.found_keys()  # one look per poke: every verdict below reads it
         except S3_UNREACHABLE as err:
             # Says nothing about the dumps, so no deadline applies: look again, up to the sensor's own timeout.
             self.log.warning(
                 "S3 unreachable while looking for %s (%s); looking again in %.0f s (for at most %.0f h from the first "
-                "look)", self._urls([p[: -len("*")] for p in self.bucket_key]), err, self.poke_interval,
-                self.timeout / 3600,
+                "look)", self._urls(list(sql_keys(self.bucket_key))), err, self.poke_interval, self.timeout / 3600,
             )  # fmt: skip
             return False
+        if pairs := self.ambiguous_keys(found):
+            raise AirflowFailException(
+                f"dumps for batch {batch} are ambiguous: "
+                + "; ".join(ambiguity(*(f"s3://{self.bucket_name}/{k}" for k in pair)) for pair in pairs)
+                + ". Then clear this task."
+            )
+        if not (missing := self.missing_keys(found)):
+            return True
         deadline = deadline_for(batch, config.setting("tokyobeta_dump_deadline_jst"))
         if pendulum.now(config.TIMEZONE) >= deadline:
             raise AirflowSensorTimeout(
@@ -60,33 +66,31 @@ class DumpSensor(S3KeySensor):
             )
         return False
 
-    def _found(self, batch: dt.date, context) -> bool:
-        if pairs := self.ambiguous_keys():
-            raise AirflowFailException(
-                f"dumps for batch {batch} are ambiguous: "
-                + "; ".join(ambiguity(*(f"s3://{self.bucket_name}/{k}" for k in pair)) for pair in pairs)
-                + ". Then clear this task."
-            )
-        return super().poke(context)
-
     def _urls(self, keys: list[str]) -> str:
         return ", ".join(f"s3://{self.bucket_name}/{k}" for k in keys)
 
     def found_keys(self) -> dict[str, list[str]]:
-        """Per dump (its key pattern without the `*`), which of its `.sql` and `.sql.gz` keys exist."""
+        """Per dump (its `.sql` key), which of its `.sql` and `.sql.gz` keys exist: exactly those two names, as the
+        load looks for them (a `.sql.tmp` of an upload in progress is not a dump)."""
         hook = self.hook
-        found = {}
-        for pattern in self.bucket_key:
-            base = pattern[: -len("*")]
-            found[base] = [key for key in candidate_keys(base) if hook.check_for_key(key, self.bucket_name)]
-        return found
+        return {
+            base: [key for key in candidate_keys(base) if hook.check_for_key(key, self.bucket_name)]
+            for base in sql_keys(self.bucket_key)
+        }
 
-    def missing_keys(self) -> list[str]:
-        return [base for base, keys in self.found_keys().items() if verdict(keys) == MISSING]
+    def missing_keys(self, found: dict[str, list[str]] | None = None) -> list[str]:
+        found = self.found_keys() if found is None else found
+        return [base for base, keys in found.items() if verdict(keys) == MISSING]
 
-    def ambiguous_keys(self) -> list[tuple[str, str]]:
+    def ambiguous_keys(self, found: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
         """The (`.sql`, `.sql.gz`) key pairs of the dumps present in both forms."""
-        return [(keys[0], keys[1]) for keys in self.found_keys().values() if verdict(keys) == AMBIGUOUS]
+        found = self.found_keys() if found is None else found
+        return [(keys[0], keys[1]) for keys in found.values() if verdict(keys) == AMBIGUOUS]
+
+
+def sql_keys(patterns: list[str]) -> list[str]:
+    """The `.sql` keys behind the rendered `{...}.sql*` patterns."""
+    return [pattern[: -len("*")] for pattern in patterns]
 
 
 def dump_key_patterns() -> list[str]:

@@ -148,6 +148,16 @@ def test_the_sensor_passes_with_one_form_of_each_dump(airflow_env, s3_client, du
     assert sensor_for(dump_bucket, BATCH).poke(context_for(BATCH)) is True
 
 
+def test_the_sensor_does_not_take_an_upload_in_progress_for_a_dump(airflow_env, s3_client, dump_bucket):
+    batch = tomorrow()
+    ymd = f"{batch:%Y%m%d}"
+    put(s3_client, dump_bucket, *(f"dumps/{stem}_{ymd}.sql" for stem in DUMP_FILES if stem != "rooms"))
+    put(s3_client, dump_bucket, f"dumps/rooms_{ymd}.sql.tmp")  # matches the key pattern, but the load reads .sql
+    sensor = sensor_for(dump_bucket, batch)
+    assert sensor.poke(context_for(batch)) is False
+    assert sensor.missing_keys() == [f"dumps/rooms_{ymd}.sql"]
+
+
 def test_the_sensor_still_gives_up_at_the_deadline_naming_what_is_missing(airflow_env, s3_client, dump_bucket):
     from airflow.exceptions import AirflowSensorTimeout
 
