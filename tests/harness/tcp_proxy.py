@@ -70,10 +70,6 @@ class TcpProxy:
         with self._lock:
             self._cut, self._budget, self._cut_path = False, None, None
 
-    @property
-    def is_cut(self) -> bool:
-        return self._cut
-
     def stop(self) -> None:
         self.cut()
         if self._listener is not None:

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pendulum
 import pytest
 
+from harness.dump_sensor import context_for, sensor_for, tomorrow
 from tokyobeta_etl.data_contract import DUMP_FILES
 from tokyobeta_etl.loading.s3_source import DumpAmbiguousError, DumpMissingError, locate_dump
 
@@ -81,25 +82,6 @@ def test_the_load_task_fails_at_once_without_retries_on_an_ambiguous_dump(airflo
 
 
 # --- the dump sensor ------------------------------------------------------------------------------------------------
-
-
-def sensor_for(bucket: str, batch: dt.date):
-    from tokyobeta_etl.sensors import DumpSensor
-
-    keys = [f"{PREFIX}{stem}_{batch:%Y%m%d}.sql*" for stem in DUMP_FILES]  # as dump_key_patterns() renders
-    return DumpSensor(task_id="wait_for_dumps_probe", bucket_name=bucket, bucket_key=keys, wildcard_match=True)
-
-
-def context_for(batch: dt.date) -> dict:
-    return {
-        "params": {},
-        "data_interval_end": pendulum.datetime(batch.year, batch.month, batch.day, 7, tz="Asia/Tokyo"),
-    }
-
-
-def tomorrow() -> dt.date:
-    """A batch whose 10:00 JST deadline has not come: the sensor would wait for anything missing."""
-    return pendulum.now("Asia/Tokyo").date() + dt.timedelta(days=1)
 
 
 def test_the_sensor_waits_for_missing_dumps_before_the_deadline(airflow_env, s3_client, dump_bucket):

@@ -15,6 +15,7 @@ from harness import airflow_env as airflow_env_mod
 from harness import moto_server as mt
 from harness import tcp_proxy
 from harness.dbt_runner import query
+from harness.dump_sensor import context_for, sensor_for, tomorrow
 from harness.runs import simulate_to_s3
 from tokyobeta_etl.admin import split_sql
 from tokyobeta_etl.data_contract import DUMP_FILES
@@ -38,24 +39,11 @@ def s3_link(airflow_env, mysql_server, etl_user, moto_server):
         proxy.stop()
 
 
-def sensor_for(batch: dt.date):
-    from tokyobeta_etl.data_contract import DEFAULT_BUCKET
-    from tokyobeta_etl.sensors import DumpSensor
-
-    keys = [f"dumps/{stem}_{batch:%Y%m%d}.sql*" for stem in DUMP_FILES]
-    return DumpSensor(task_id="wait_for_dumps_probe", bucket_name=DEFAULT_BUCKET, bucket_key=keys, wildcard_match=True)
-
-
-def context_for(batch: dt.date) -> dict:
-    fired = pendulum.datetime(batch.year, batch.month, batch.day, 7, tz="Asia/Tokyo")
-    return {"params": {}, "data_interval_end": fired}
-
-
 def test_the_sensor_keeps_waiting_while_s3_is_unreachable_naming_the_objects(s3_link, s3_client, dump_bucket, caplog):
-    batch = pendulum.now("Asia/Tokyo").date() + dt.timedelta(days=1)  # its deadline has not come
+    batch = tomorrow()  # its deadline has not come
     for stem in DUMP_FILES:
         s3_client.put_object(Bucket=dump_bucket, Key=f"dumps/{stem}_{batch:%Y%m%d}.sql", Body=b"-- dump\n")
-    sensor = sensor_for(batch)
+    sensor = sensor_for(dump_bucket, batch)
     s3_link.cut()
     with caplog.at_level(logging.WARNING):
         assert sensor.poke(context_for(batch)) is False  # not a failure: the day is not lost to a network blip
@@ -70,7 +58,7 @@ def test_the_sensor_keeps_waiting_while_s3_is_unreachable_naming_the_objects(s3_
 def test_past_the_deadline_an_unreachable_s3_is_looked_at_again_not_a_missing_dump(s3_link, dump_bucket, caplog):
     from airflow.exceptions import AirflowSensorTimeout
 
-    sensor = sensor_for(BATCH)  # long past its deadline: a look that finds nothing fails it at once
+    sensor = sensor_for(dump_bucket, BATCH)  # long past its deadline: a look that finds nothing fails it at once
     s3_link.cut()
     with caplog.at_level(logging.WARNING):
         assert sensor.poke(context_for(BATCH)) is False  # S3 not answering says nothing about the dumps
