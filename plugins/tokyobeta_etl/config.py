@@ -6,6 +6,7 @@ Variables are read only inside tasks (never at DAG parse time), through `setting
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -39,13 +40,52 @@ def dag_start_date():
 AIRFLOW_CONFIGURATION_OPTIONS = {"scheduler.schedule_after_task_execution": "False"}
 
 
+def option_env_var(option: str) -> str:
+    """The environment variable Airflow (and MWAA) reads an option from: `section.key` -> AIRFLOW__SECTION__KEY."""
+    section, key = option.split(".")
+    return f"AIRFLOW__{section.upper()}__{key.upper()}"
+
+
 def airflow_config_env() -> dict[str, str]:
     """AIRFLOW_CONFIGURATION_OPTIONS as Airflow's environment variables."""
-    out = {}
-    for option, value in AIRFLOW_CONFIGURATION_OPTIONS.items():
-        section, key = option.split(".")
-        out[f"AIRFLOW__{section.upper()}__{key.upper()}"] = value
-    return out
+    return {option_env_var(option): value for option, value in AIRFLOW_CONFIGURATION_OPTIONS.items()}
+
+
+# Our own options on MWAA (custom section `tokyobeta`; MWAA hands them to every component as AIRFLOW__TOKYOBETA__*).
+SLA_DEADLINE_OPTION = "tokyobeta.sla_deadline_jst"
+# The MWAA environment's name: the freshness heartbeat's CloudWatch dimension (tokyobeta_etl.heartbeat).
+ENVIRONMENT_NAME_OPTION = "tokyobeta.environment_name"
+
+# Airflow's secrets backend on MWAA: connection `c` is the secret `airflow/connections/c`, Variable `v` the secret
+# `airflow/variables/v` (deploy/tokyobeta-platform.yaml creates them; its execution role reads `airflow/*` only).
+SECRETS_BACKEND = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend"
+SECRETS_CONNECTIONS_PREFIX = "airflow/connections"
+SECRETS_VARIABLES_PREFIX = "airflow/variables"
+
+
+def connection_secret(conn_id: str) -> str:
+    return f"{SECRETS_CONNECTIONS_PREFIX}/{conn_id}"
+
+
+def variable_secret(name: str) -> str:
+    if name not in VARIABLE_DEFAULTS:
+        raise KeyError(f"unknown Variable {name!r}")
+    return f"{SECRETS_VARIABLES_PREFIX}/{name}"
+
+
+def mwaa_configuration_options(environment_name: str, sla_deadline_jst: str) -> dict[str, str]:
+    """Every Airflow configuration option of the MWAA environment (deploy/tokyobeta-platform.yaml sets exactly these;
+    a test compares): the deployment-wide ones above, the secrets backend, Cosmos without telemetry, the SLA deadline
+    and the environment's name."""
+    kwargs = {"connections_prefix": SECRETS_CONNECTIONS_PREFIX, "variables_prefix": SECRETS_VARIABLES_PREFIX}
+    return {
+        **AIRFLOW_CONFIGURATION_OPTIONS,
+        "secrets.backend": SECRETS_BACKEND,
+        "secrets.backend_kwargs": json.dumps(kwargs),
+        "cosmos.enable_telemetry": "False",
+        SLA_DEADLINE_OPTION: sla_deadline_jst,
+        ENVIRONMENT_NAME_OPTION: environment_name,
+    }
 
 
 # Schemas (CONTRACT.md section 2). staging_load and staging_prev are the load area and the previous generation.
@@ -168,7 +208,7 @@ DEFAULT_SLA_DEADLINE_JST = "08:00"
 
 def daily_sla() -> dt.timedelta:
     """How long after the daily fire time (DAILY_FIRE_JST) the whole daily run must be done (Airflow task `sla`)."""
-    raw = os.environ.get("TOKYOBETA_SLA_DEADLINE_JST") or os.environ.get("AIRFLOW__TOKYOBETA__SLA_DEADLINE_JST")
+    raw = os.environ.get("TOKYOBETA_SLA_DEADLINE_JST") or os.environ.get(option_env_var(SLA_DEADLINE_OPTION))
     raw = (raw or DEFAULT_SLA_DEADLINE_JST).strip()
     hours, minutes = parse_hhmm(raw, "TOKYOBETA_SLA_DEADLINE_JST")
     sla = dt.timedelta(hours=hours, minutes=minutes) - dt.timedelta(hours=DAILY_FIRE_JST[0], minutes=DAILY_FIRE_JST[1])
