@@ -38,6 +38,11 @@ AIRFLOWIGNORE = """\
 ^include(/|$)
 """
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed: the same sources give a byte-identical plugins.zip
+# The bundle's objects beside dags/, each uploaded to the environment's bucket under this key (the platform template's
+# PluginsS3Path, RequirementsS3Path and StartupScriptS3Path name the same; tests/deploy/test_platform_stack.py).
+PLUGINS_ZIP = "plugins.zip"
+REQUIREMENTS = "requirements.txt"
+STARTUP_SCRIPT = "startup.sh"
 
 
 def build(out: Path = DEFAULT_OUT) -> Path:
@@ -45,7 +50,7 @@ def build(out: Path = DEFAULT_OUT) -> Path:
     if not manifest.is_file():
         sys.exit(f"{manifest} is missing: run `make bundle` (it builds the manifest first)")
     if out.exists():
-        if any(out.iterdir()) and not (out / "startup.sh").is_file():
+        if any(out.iterdir()) and not (out / STARTUP_SCRIPT).is_file():
             sys.exit(f"{out} is not empty and holds no bundle: refusing to replace it")
         shutil.rmtree(out)
     dags = out / "dags"
@@ -56,9 +61,9 @@ def build(out: Path = DEFAULT_OUT) -> Path:
     shutil.copytree(REPO / "include", dags / "include", ignore=shutil.ignore_patterns(*INCLUDE_IGNORED))
     (dags / "include" / MANIFEST).parent.mkdir()
     shutil.copy2(manifest, dags / "include" / MANIFEST)
-    _plugins_zip(out / "plugins.zip")
-    shutil.copy2(REPO / "requirements.txt", out / "requirements.txt")
-    _startup_script(out / "startup.sh")
+    _plugins_zip(out / PLUGINS_ZIP)
+    shutil.copy2(REPO / "requirements.txt", out / REQUIREMENTS)
+    _startup_script(out / STARTUP_SCRIPT)
     return out
 
 

@@ -5,7 +5,6 @@ this script writes. `--check` exits 1 instead of writing when it is out of date.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -14,34 +13,20 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from tokyobeta_etl import runbook  # noqa: E402  (plugins/ is not installed: the path above)
 
-README = ROOT / "README.md"
+sys.path.insert(0, str(ROOT / "tools"))
+import readme_tables  # noqa: E402  (tools/ is not a package: the path above)
+
 BEGIN = "<!-- on-call table: written by tools/runbook_table.py from tokyobeta_etl/runbook.py; edit it there -->"
 END = "<!-- end of the on-call table -->"
 
 
 def with_table(text: str) -> str:
     """README's text with the section between the markers replaced by the runbook's table."""
-    head, begin, rest = text.partition(BEGIN)
-    _, end, tail = rest.partition(END)
-    if not begin or not end:
-        raise ValueError(f"README.md lacks the on-call table's markers {BEGIN!r} ... {END!r}")
-    return f"{head}{BEGIN}\n{runbook.readme_table()}\n{END}{tail}"
+    return readme_tables.between(text, (BEGIN, END), runbook.readme_table())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 if README's table is out of date; write nothing")
-    args = parser.parse_args(argv)
-    text = README.read_text(encoding="utf-8")
-    wanted = with_table(text)
-    if wanted == text:
-        return 0
-    if args.check:
-        print("README.md's on-call table is out of date: run python tools/runbook_table.py", file=sys.stderr)
-        return 1
-    README.write_text(wanted, encoding="utf-8")
-    print("README.md's on-call table rewritten")
-    return 0
+    return readme_tables.main(argv, with_table, what="on-call table", tool="tools/runbook_table.py")
 
 
 if __name__ == "__main__":
