@@ -31,6 +31,8 @@ OK, WARNING, CRITICAL = "ok", "warning", "critical"
 WARNING_AFTER_DAYS = 1  # silver and gold older than this: warning
 CRITICAL_AFTER_DAYS = 2  # silver and gold older than this: critical
 
+# The check of staging's published batch, dated by its batch tag.
+STAGING_CHECK = f"{STAGING} (published batch)"
 # table -> the expression giving its latest business date (staging is dated by its batch tag instead)
 TABLE_CHECKS: dict[str, str] = {
     "silver.tenant_room_snapshot_daily": "MAX(snapshot_date)",
@@ -109,7 +111,7 @@ def grade(name: str, latest: dt.date | dt.datetime | None, today: dt.date) -> Ch
 
 def staging_check(published: generations.Generation, today: dt.date) -> Check:
     """The published staging tables by their batch tag: anything older than the check date is critical."""
-    name = f"{STAGING} (published batch)"
+    name = STAGING_CHECK
     reload = f"{_trigger(today)} to load and publish the day."
     if missing := [t for t in STAGING_TABLES if t not in published]:
         detail = f"table{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing from {STAGING}"

@@ -1,6 +1,7 @@
 """The freshness check run: read the daily DAG's runs, the warehouse and S3, grade them (tokyobeta_etl.freshness, pure),
-log the result and alert on a warning (once a day) or a critical: the freshness DAG's task (freshness_task). The
-on-call command grades the same checks (check_freshness, findings) and sends nothing."""
+log the result, alert on a warning (once a day) or a critical, and send the heartbeat CloudWatch alarms on
+(tokyobeta_etl.heartbeat): the freshness DAG's task (freshness_task). The on-call command grades the same checks
+(check_freshness, findings) and sends nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from contextlib import closing
 
 from airflow.exceptions import AirflowFailException
 
-from tokyobeta_etl import airflow_meta, alert_messages, alert_once, alerts, config, db_session, freshness
+from tokyobeta_etl import (
+    airflow_meta,
+    alert_messages,
+    alert_once,
+    alerts,
+    batch_date,
+    config,
+    db_session,
+    freshness,
+    heartbeat,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +71,21 @@ def findings(checks: list[freshness.Check]) -> list[tuple[str, str]]:
 
 
 def freshness_task(check_date: str) -> dict[str, str]:
-    """The freshness DAG's task: grade `check_date` (YYYY-MM-DD), alert as the grade asks, return each check's level."""
+    """The freshness DAG's task: grade `check_date` (YYYY-MM-DD), alert as the grade asks, send the heartbeat (the
+    worst table's age; tokyobeta_etl.heartbeat), return each check's level."""
     day = dt.date.fromisoformat(check_date)
-    checks = check_freshness(day)
+    today = batch_date.today_jst()
+    try:
+        checks = check_freshness(day)
+    except Exception:
+        # Nothing could be graded: the heartbeat says so with a breaching value, then the task fails with the cause.
+        # Should CloudWatch fail as well, the missing datapoint breaches the alarm all the same; that error is logged
+        # and the check's own error stays the task's.
+        try:
+            heartbeat.publish(heartbeat.UNKNOWN_AGE_DAYS, check_date=day, today=today)
+        except Exception:
+            log.exception("HEARTBEAT not sent after the failed check (the alarm sees no datapoint: it breaches)")
+        raise
     summary = freshness.summarise(checks, day)
     level = freshness.worst(checks)
     if level == freshness.CRITICAL:
@@ -72,7 +95,12 @@ def freshness_task(check_date: str) -> dict[str, str]:
             check_date=check_date, summary=summary, critical=critical, findings=findings(checks)
         )
         alerts.publish(alert)
-        raise StaleData(f"critical freshness on {check_date}: {', '.join(critical)}")
+        stale = StaleData(f"critical freshness on {check_date}: {', '.join(critical)}")
+        try:
+            heartbeat.publish(heartbeat.worst_table_age(checks), check_date=day, today=today)
+        except Exception as err:  # the task fails either way, with its own alert sent; the log has both
+            raise stale from err
+        raise stale
     if level == freshness.WARNING:
         log.warning(summary)
         alert = alert_messages.stale_warn_alert(check_date=check_date, summary=summary, findings=findings(checks))
@@ -80,4 +108,6 @@ def freshness_task(check_date: str) -> dict[str, str]:
             alert_once.publish_once(conn, warn_key(check_date), alert)
     else:
         log.info(summary)
+    # A heartbeat CloudWatch refused fails the task (FAILED alert); the alarm breaches without it too.
+    heartbeat.publish(heartbeat.worst_table_age(checks), check_date=day, today=today)
     return {c.name: c.level for c in checks}
