@@ -17,7 +17,7 @@ MANIFEST    := $(DBT_PROJECT)/target/manifest.json
 DBT_SOURCES := $(DBT_PROJECT)/dbt_project.yml $(shell find $(DBT_PROJECT)/models $(DBT_PROJECT)/macros \
                  $(DBT_PROJECT)/seeds $(DBT_PROJECT)/tests -type f 2>/dev/null)
 
-.PHONY: setup manifest bundle test lint demo bench dbt-lock clean up down
+.PHONY: setup manifest bundle deploy-check test lint demo bench dbt-lock clean up down
 
 setup: $(VENV)/.installed $(DBT_VENV)/.installed $(MANIFEST)
 
@@ -45,6 +45,11 @@ BUNDLE_DIR ?= dist/mwaa
 bundle: $(MANIFEST)
 	$(PYTHON) tools/build_bundle.py --out $(BUNDLE_DIR)
 
+# The command that deploys deploy/tokyobeta-platform.yaml with the bundle uploaded to BUCKET (its object versions read
+# from S3 and compared with $(BUNDLE_DIR)); it deploys nothing. DEPLOY_ARGS: e.g. --first --parameter AlertEmail=...
+deploy-check: $(VENV)/.installed
+	$(VENV)/bin/python tools/deploy_check.py --bucket "$(BUCKET)" --bundle $(BUNDLE_DIR) $(DEPLOY_ARGS)
+
 dbt-lock:
 	$(DBT_VENV)/bin/pip freeze --exclude-editable | sed '1i # Full pin of the dbt virtualenv (pip freeze after installing requirements-dbt.txt). Regenerate with `make dbt-lock`.' > $(DBT_LOCK)
 
@@ -56,6 +61,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check dags plugins tests tools bench
 	$(VENV)/bin/sqlfluff lint include/sql
 	$(VENV)/bin/sqlfluff lint include/dbt/models
+	$(VENV)/bin/cfn-lint deploy/*.yaml
 
 demo: setup
 	$(VENV)/bin/python tools/demo.py $(DEMO_ARGS)
