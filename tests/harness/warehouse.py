@@ -45,7 +45,7 @@ def reset(server) -> None:
 
 
 # Columns that record when a row was written, not what it says: invariant 1 ("apart from audit timestamps").
-AUDIT_COLUMNS = ("computed_at",)
+AUDIT_COLUMNS = ("computed_at", "written_at", "status_history_read_at")
 
 
 def fingerprint(server, schemas=("staging",)) -> dict[str, str]:

@@ -40,6 +40,16 @@ CREATE TABLE IF NOT EXISTS staging.tenant_daily_snapshots (
     KEY ix_tenant_daily_snapshots_tenant (tenant_id, snapshot_date)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
+-- One row per snapshot date: when snapshot_tenants last wrote it and when silver.tenant_status_history last read it.
+-- The history appends only the batch date while every other date is unchanged since it was read.
+CREATE TABLE IF NOT EXISTS staging.tenant_snapshot_dates (
+    snapshot_date DATE NOT NULL,
+    snapshot_rows INT UNSIGNED NOT NULL,
+    written_at DATETIME(6) NOT NULL,
+    status_history_read_at DATETIME(6) NULL,
+    PRIMARY KEY (snapshot_date)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
 CREATE TABLE IF NOT EXISTS staging.movings (
     `id` INT UNSIGNED NOT NULL,
     `tenant_id` INT UNSIGNED NOT NULL,

@@ -78,7 +78,8 @@ def snapshot_tenants() -> MySqlOperator:
     return _sql_step(
         "snapshot_tenants",
         "staging/snapshot_tenants.sql",
-        "Replaces this batch date's rows of `staging.tenant_daily_snapshots` in one transaction.",
+        "Replaces this batch date's rows of `staging.tenant_daily_snapshots` in one transaction and records the "
+        "write in `staging.tenant_snapshot_dates` (so tenant_status_history knows whether it may append).",
     )
 
 
