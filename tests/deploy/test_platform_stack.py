@@ -745,9 +745,10 @@ def _deploy_check(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def _words(out: str) -> list[str]:
-    """The printed command as the shell reads it (the comment lines above it left out)."""
-    lines = [line for line in out.splitlines() if not line.startswith("#")]
-    return shlex.split(" ".join(lines).replace("\\ ", " "))
+    """The printed command as the shell reads it (the comment lines above it, and anything a library logged while the
+    tool ran, left out)."""
+    command = out[out.index("aws cloudformation deploy") :]
+    return shlex.split(" ".join(command.splitlines()).replace("\\ ", " "))
 
 
 def test_deploy_check_prints_the_command_with_the_uploaded_versions(stack, moto_server, tmp_path, capsys):
