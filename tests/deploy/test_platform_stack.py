@@ -111,8 +111,6 @@ class Stack:
     physical: dict[str, str]
     outputs: dict[str, str]
     template: dict
-    resolver: object
-    left_out: dict[str, dict]
     environment: dict  # the MWAA environment's properties, resolved
     source_bucket: str
     region: str = mt.REGION
@@ -202,7 +200,7 @@ def stack(moto_server) -> Stack:
     iam = moto_server.client("iam")
 
     def ref(name: str):
-        if name == "PrivateSubnetIds":
+        if template["Parameters"].get(name, {}).get("Type", "").startswith("List<"):
             return values[name].split(",")
         return values[name] if name in values else physical[name]
 
@@ -227,8 +225,6 @@ def stack(moto_server) -> Stack:
         physical=physical,
         outputs=outputs,
         template=template,
-        resolver=resolver,
-        left_out=left_out,
         environment=resolver.value(left_out[environment]["Properties"]),
         source_bucket=source_bucket,
     )
