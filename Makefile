@@ -72,6 +72,7 @@ bench: setup
 	$(VENV)/bin/python bench/bench_kpi.py
 	$(VENV)/bin/python bench/bench_silver.py
 	$(VENV)/bin/python bench/bench_reader.py
+	$(VENV)/bin/python bench/bench_history.py
 
 # The local UI (docker compose; README "Local UI with docker compose"): http://localhost:8080
 up:
