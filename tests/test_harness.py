@@ -77,7 +77,7 @@ def test_kill_tree_reaches_children_in_their_own_process_group_and_session(tmp_p
     pids = tmp_path / "pids"
     grandchildren = (
         "import os, subprocess, sys, time\n"
-        "a = subprocess.Popen([sys.executable, '-c', 'import os, time; os.setpgid(0, 0); time.sleep(600)'])\n"
+        "a = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], process_group=0)\n"
         "b = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
         f"open({str(pids)!r}, 'w').write(f'{{a.pid}} {{b.pid}}')\n"
         "time.sleep(600)\n"
